@@ -1,0 +1,63 @@
+package dev.av.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Vault's audit HMAC: {@code "hmac-sha256:" + hex(HMAC-SHA256(key = salt, message = value))}.
+ * Each device has its own salt, so the same value hashes differently on two devices. Thread-safe;
+ * {@link #toString()} never shows the salt.
+ */
+public final class AuditHasher {
+
+    public static final String PREFIX = "hmac-sha256:";
+
+    private final SecretKeySpec key;
+    private final ThreadLocal<Mac> macs;
+
+    private AuditHasher(byte[] salt) {
+        if (salt.length == 0) {
+            throw new IllegalArgumentException("an audit salt must not be empty");
+        }
+        this.key = new SecretKeySpec(salt.clone(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(this::newMac);
+    }
+
+    /** A hasher keyed by the salt's bytes (Vault keys with the UTF-8 bytes of its salt UUID). */
+    public static AuditHasher withSalt(byte[] salt) {
+        return new AuditHasher(salt);
+    }
+
+    public static AuditHasher withSalt(String salt) {
+        return new AuditHasher(salt.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A fresh random salt in Vault's form (a UUID string's bytes). */
+    public static byte[] newSalt() {
+        return java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public String hash(String value) {
+        Mac mac = macs.get();
+        byte[] out = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        return PREFIX + HexFormat.of().formatHex(out);
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AuditHasher[salt redacted]";
+    }
+}

@@ -1,0 +1,122 @@
+package dev.av.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.av.core.AvException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FailClosedTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withNoDeviceEnabledRequestsProceed() {
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.logRequest(Devices.request("a", true));
+    }
+
+    @Test
+    void aDeviceThatCannotWriteRefusesTheRequest() {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(Devices.open("full", "file", Map.of("file_path", "/dev/full"), dir));
+        assertThatThrownBy(() -> broker.logRequest(Devices.request("a", true)))
+                .isInstanceOf(AvException.class)
+                .hasMessage("no audit backend succeeded in logging the request")
+                .satisfies(e -> assertThat(((AvException) e).kind()).isEqualTo(AvException.Kind.INTERNAL));
+        AuditEvent req = Devices.request("a", true);
+        assertThatThrownBy(() -> broker.logResponse(req.toResponse().build()))
+                .hasMessage("no audit backend succeeded in logging the response");
+        broker.close();
+    }
+
+    @Test
+    void oneWorkingDeviceIsEnough() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(Devices.open("full", "file", Map.of("file_path", "/dev/full"), dir));
+        broker.enable(Devices.file("ok", dir.resolve("ok.log"), Map.of()));
+        broker.logRequest(Devices.request("a", true));
+        broker.close();
+        assertThat(Files.readString(dir.resolve("ok.log"))).contains("\"type\":\"request\"");
+    }
+
+    @Test
+    void aFileThatBecomesUnwritableAfterRotationRefusesRequests() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
+        Path link = dir.resolve("audit.log");
+        Path real = dir.resolve("real.log");
+        Files.createSymbolicLink(link, real);
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(Devices.file("file", link, Map.of()));
+        broker.logRequest(Devices.request("a", true));
+        Files.delete(link);
+        Files.createSymbolicLink(link, Path.of("/dev/full"));
+        broker.reopen();
+        assertThatThrownBy(() -> broker.logRequest(Devices.request("a", true)))
+                .hasMessage("no audit backend succeeded in logging the request");
+        broker.close();
+    }
+
+    @Test
+    void anUnopenableFileIsABadRequestWhenEnabling() throws Exception {
+        Path notADir = dir.resolve("plain");
+        Files.writeString(notADir, "x");
+        assertThatThrownBy(() -> Devices.file("file", notADir.resolve("audit.log"), Map.of()))
+                .isInstanceOf(AvException.class)
+                .satisfies(e -> assertThat(((AvException) e).kind()).isEqualTo(AvException.Kind.BAD_REQUEST));
+    }
+
+    @Test
+    void aFullFileSystemRefusesRequestsAndLeavesNoTornLine() throws Exception {
+        Path mnt = dir.resolve("tiny");
+        Files.createDirectories(mnt);
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt.toString())
+                .redirectErrorStream(true).start();
+        boolean mounted = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        assumeTrue(mounted, "cannot mount a small tmpfs here (needs root)");
+        try {
+            Path log = mnt.resolve("audit.log");
+            AuditBroker broker = new AuditBroker(Clock.systemUTC());
+            broker.enable(Devices.file("file", log, Map.of("checkpoint_entries", "1000000")));
+            int recorded = 0;
+            AvException refused = null;
+            for (int i = 0; i < 2000 && refused == null; i++) {
+                try {
+                    broker.logRequest(Devices.request("agent-with-a-long-name-to-fill-the-disk", true));
+                    recorded++;
+                } catch (AvException e) {
+                    refused = e;
+                }
+            }
+            assertThat(recorded).isGreaterThan(0);
+            assertThat(refused).isNotNull().hasMessage("no audit backend succeeded in logging the request");
+            String content = Files.readString(log);
+            assertThat(content).endsWith("\n");
+            assertThat(content.lines().count()).isEqualTo(recorded);
+            broker.close();
+        } finally {
+            new ProcessBuilder("umount", mnt.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aFilteredOutEntryNeedsNoDevice() {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(Devices.open("full", "file", Map.of("file_path", "/dev/full", "filter", "decision == deny"), dir));
+        broker.logRequest(Devices.request("a", true));
+        assertThatThrownBy(() -> broker.logRequest(Devices.request("a", false)))
+                .hasMessage("no audit backend succeeded in logging the request");
+        broker.close();
+    }
+}
