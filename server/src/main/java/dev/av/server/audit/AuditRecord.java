@@ -1,0 +1,24 @@
+package dev.av.server.audit;
+
+import dev.av.server.logical.LogicalRequest;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the audit hook learns about a request.
+ *
+ * @param time             when the request arrived
+ * @param request          the request (token entry, clear client token, data, remote address, headers)
+ * @param mountType        {@code mount_type} of the backend that answers (e.g. {@code kv}, {@code system}, {@code token})
+ * @param mountAccessor    the mount accessor ("" for routed backends)
+ * @param allowed          the policy decision
+ * @param grantingPolicies ACL policies that granted it
+ * @param error            "permission denied" etc. when refused before the backend; null otherwise
+ */
+public record AuditRecord(Instant time, LogicalRequest request, String mountType, String mountAccessor,
+                          boolean allowed, List<String> grantingPolicies, String error) {
+
+    public AuditRecord {
+        grantingPolicies = List.copyOf(grantingPolicies);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.av.server.auth;
+
+import dev.av.core.AvException;
+import dev.av.registry.storage.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+
+/**
+ * Stored policies by kind ({@code acl}, {@code cedar}) and name, with an in-memory read cache and
+ * change listeners (the {@link Authorizer} drops its compiled sets on every change).
+ */
+public final class PolicyStore {
+
+    /** Vault's built-in {@code default} policy, used until an operator writes their own. */
+    public static final String DEFAULT_ACL = """
+            # Allow tokens to look up their own properties
+            path "auth/token/lookup-self" {
+                capabilities = ["read"]
+            }
+
+            # Allow tokens to renew themselves
+            path "auth/token/renew-self" {
+                capabilities = ["update"]
+            }
+
+            # Allow tokens to revoke themselves
+            path "auth/token/revoke-self" {
+                capabilities = ["update"]
+            }
+
+            # Allow a token to look up its own capabilities on a path
+            path "sys/capabilities-self" {
+                capabilities = ["update"]
+            }
+
+            # Allow a token to look up its resultant ACL from all policies
+            path "sys/internal/ui/resultant-acl" {
+                capabilities = ["read"]
+            }
+
+            # Allow a token to make requests to the Authorization Endpoint for OIDC providers.
+            path "identity/oidc/provider/+/authorize" {
+                capabilities = ["read", "update"]
+            }
+
+            # Allow looking up an incoming wrapping token to validate it
+            path "sys/wrapping/lookup" {
+                capabilities = ["update"]
+            }
+
+            # Allow unwrapping a wrapped token
+            path "sys/wrapping/unwrap" {
+                capabilities = ["update"]
+            }
+
+            # Allow general purpose tools
+            path "sys/tools/hash" {
+                capabilities = ["update"]
+            }
+            path "sys/tools/hash/*" {
+                capabilities = ["update"]
+            }
+
+            # Allow a token to look up the mount a path belongs to (used by the CLI's kv commands)
+            path "sys/internal/ui/mounts/*" {
+                capabilities = ["read"]
+            }
+            """;
+
+    /** A fresh install's Cedar guardrail: permit everything the ACL allows. */
+    public static final String DEFAULT_CEDAR = "permit(principal, action, resource);\n";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Optional<String>> cache = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    public PolicyStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** Normalises and checks a policy name (Vault lower-cases names). */
+    public static String normalizeName(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        if (n.isEmpty() || n.length() > 128 || !n.matches("[a-z0-9][a-z0-9_.@-]*")) {
+            throw AvException.badRequest("invalid policy name: use 1-128 characters a-z 0-9 _ . @ -");
+        }
+        return n;
+    }
+
+    public Optional<String> get(String kind, String name) {
+        return cache.computeIfAbsent(kind + "/" + name, k -> Optional.ofNullable(load(kind, name))
+                .or(() -> builtIn(kind, name)));
+    }
+
+    private static Optional<String> builtIn(String kind, String name) {
+        if (kind.equals("acl") && name.equals("default")) {
+            return Optional.of(DEFAULT_ACL);
+        }
+        return Optional.empty();
+    }
+
+    private String load(String kind, String name) {
+        return Database.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT body FROM av_policies WHERE kind = ? AND name = ?")) {
+                ps.setString(1, kind);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    public List<String> list(String kind) {
+        List<String> names = Database.inTransaction(dataSource, c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM av_policies WHERE kind = ? ORDER BY name")) {
+                ps.setString(1, kind);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+        if (kind.equals("acl")) {
+            if (!names.contains("default")) {
+                names.add("default");
+            }
+            names.add("root");
+            names.sort(null);
+        }
+        return names;
+    }
+
+    public void put(String kind, String name, String body) {
+        Database.inTransaction(dataSource, c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE av_policies SET body = ?, updated_at = ? WHERE kind = ? AND name = ?")) {
+                ps.setString(1, body);
+                ps.setLong(2, clock.millis());
+                ps.setString(3, kind);
+                ps.setString(4, name);
+                n = ps.executeUpdate();
+            }
+            if (n == 0) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO av_policies (kind, name, body, updated_at) VALUES (?, ?, ?, ?)")) {
+                    ps.setString(1, kind);
+                    ps.setString(2, name);
+                    ps.setString(3, body);
+                    ps.setLong(4, clock.millis());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+        changed(kind, name);
+    }
+
+    public boolean delete(String kind, String name) {
+        int n = Database.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM av_policies WHERE kind = ? AND name = ?")) {
+                ps.setString(1, kind);
+                ps.setString(2, name);
+                return ps.executeUpdate();
+            }
+        });
+        changed(kind, name);
+        return n > 0;
+    }
+
+    private void changed(String kind, String name) {
+        cache.remove(kind + "/" + name);
+        listeners.forEach(Runnable::run);
+    }
+}
