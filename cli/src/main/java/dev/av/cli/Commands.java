@@ -33,6 +33,7 @@ public final class Commands {
             PatchCommand.class,
             TokenCommand.class,
             dev.av.cli.agent.AgentCommand.class,
+            dev.av.cli.audit.AuditCommand.class,
             // one line per area, e.g.: dev.av.cli.policy.PolicyCommand.class,
             CompletionCommand.class);
 
