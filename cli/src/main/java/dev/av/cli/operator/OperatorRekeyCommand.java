@@ -46,14 +46,14 @@ public final class OperatorRekeyCommand extends ClientCommand {
             np = cli().env("AV_NEW_PASSPHRASE");
         }
         if (np != null) {
-            body.put("new_passphrase", np);
+            body.put("passphrase", np);
         }
         ApiResponse r = client().send("PUT", "sys/rekey", Map.of(), body, Map.of()).orThrow();
         Map<String, Object> data = r.data() != null ? r.data() : r.envelope();
         if (outputFormat() != Format.TABLE || field != null) {
             return output().values(data);
         }
-        Object key = data.get("key") != null ? data.get("key") : data.get("unseal_key");
+        Object key = data.get("keys") instanceof java.util.List<?> l && !l.isEmpty() ? l.get(0) : data.get("key");
         if (key != null) {
             out().println("New Unseal Key: " + key);
             out().println();
