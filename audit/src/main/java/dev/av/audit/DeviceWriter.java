@@ -61,6 +61,7 @@ final class DeviceWriter implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
 
     // Owned by the writer thread.
+    private final java.security.MessageDigest sha = ChainFormat.newSha256();
     private long seq;
     private String prev = ChainFormat.GENESIS;
     private int sinceCheckpoint;
@@ -204,12 +205,12 @@ final class DeviceWriter implements AutoCloseable {
         for (Line l : batch) {
             byte[] line = ChainFormat.link(prefix, l.body(), ++s, p);
             out.add(line);
-            p = ChainFormat.lineHash(line);
+            p = ChainFormat.lineHash(sha, line);
             if (++since >= checkpointEvery || timeDue) {
                 timeDue = false;
                 byte[] cp = checkpoint(++s, p, false);
                 out.add(cp);
-                p = ChainFormat.lineHash(cp);
+                p = ChainFormat.lineHash(sha, cp);
                 since = 0;
                 checkpointed = true;
             }

@@ -1,10 +1,7 @@
 package dev.av.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.av.core.Secret;
 import java.time.Instant;
@@ -25,7 +22,6 @@ import java.util.Map;
 public final class EntryFormatter {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final AuditHasher hasher;
     private final boolean logRaw;
@@ -41,270 +37,316 @@ public final class EntryFormatter {
 
     /** The entry as one line of JSON bytes, without a trailing newline or chain fields. */
     public byte[] format(AuditEvent e) {
-        try {
-            return JSON.writeValueAsBytes(toJson(e));
-        } catch (JsonProcessingException ex) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
+        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            write(g, e);
+        } catch (java.io.IOException ex) {
             throw new IllegalStateException("cannot serialise an audit entry", ex);
         }
+        return out.toByteArray();
     }
 
+    /** The entry as a JSON tree (for callers that want to inspect it). */
     public ObjectNode toJson(AuditEvent e) {
-        ObjectNode root = F.objectNode();
-        root.put("time", (e.time() == null ? Instant.EPOCH : e.time()).toString());
-        root.put("type", e.type().wire());
-        if (e.type() != AuditEvent.Type.ALERT) {
-            root.set("auth", auth(e));
-            root.set("request", request(e));
-            if (e.type() == AuditEvent.Type.RESPONSE) {
-                root.set("response", response(e));
-            }
-            root.put("error", e.error());
+        try {
+            return (ObjectNode) JSON.readTree(format(e));
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException(ex);
         }
-        ObjectNode av = av(e);
-        if (!av.isEmpty()) {
-            root.set("av", av);
-        }
-        return root;
     }
 
-    private ObjectNode auth(AuditEvent e) {
-        ObjectNode a = F.objectNode();
+    private void write(JsonGenerator g, AuditEvent e) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeStringField("time", (e.time() == null ? Instant.EPOCH : e.time()).toString());
+        g.writeStringField("type", e.type().wire());
+        if (e.type() != AuditEvent.Type.ALERT) {
+            g.writeFieldName("auth");
+            auth(g, e);
+            g.writeFieldName("request");
+            request(g, e);
+            if (e.type() == AuditEvent.Type.RESPONSE) {
+                g.writeFieldName("response");
+                response(g, e);
+            }
+            g.writeStringField("error", e.error());
+        }
+        if (e.actor() != null || e.decision() != null || e.proxy() != null || e.admin() != null
+                || e.statusCode() != 0 || e.alert() != null) {
+            g.writeFieldName("av");
+            av(g, e);
+        }
+        g.writeEndObject();
+    }
+
+    private void auth(JsonGenerator g, AuditEvent e) throws java.io.IOException {
+        g.writeStartObject();
         AuditEvent.Auth auth = e.auth();
         if (auth != null) {
-            putToken(a, "client_token", auth.clientToken());
-            putAccessor(a, "accessor", auth.accessor());
-            putStr(a, "display_name", auth.displayName());
-            putList(a, "policies", auth.policies());
-            putList(a, "token_policies", auth.tokenPolicies());
-            putList(a, "identity_policies", auth.identityPolicies());
-            if (!auth.metadata().isEmpty()) {
-                ObjectNode m = a.putObject("metadata");
-                auth.metadata().forEach(m::put);
-            }
-            putStr(a, "entity_id", auth.entityId());
-            putStr(a, "token_type", auth.tokenType());
+            putToken(g, "client_token", auth.clientToken());
+            putAccessor(g, "accessor", auth.accessor());
+            putStr(g, "display_name", auth.displayName());
+            putList(g, "policies", auth.policies());
+            putList(g, "token_policies", auth.tokenPolicies());
+            putList(g, "identity_policies", auth.identityPolicies());
+            putMap(g, "metadata", auth.metadata());
+            putStr(g, "entity_id", auth.entityId());
+            putStr(g, "token_type", auth.tokenType());
             if (auth.tokenTtl() != 0) {
-                a.put("token_ttl", auth.tokenTtl());
+                g.writeNumberField("token_ttl", auth.tokenTtl());
             }
             if (auth.tokenIssueTime() != null) {
-                a.put("token_issue_time", auth.tokenIssueTime().toString());
+                g.writeStringField("token_issue_time", auth.tokenIssueTime().toString());
             }
         }
-        ObjectNode results = a.putObject("policy_results");
+        g.writeObjectFieldStart("policy_results");
         AuditEvent.Decision d = e.decision();
-        results.put("allowed", d != null && d.allowed());
+        g.writeBooleanField("allowed", d != null && d.allowed());
         if (d != null && !d.grantingAclPolicies().isEmpty()) {
-            ArrayNode granting = results.putArray("granting_policies");
+            g.writeArrayFieldStart("granting_policies");
             for (String p : d.grantingAclPolicies()) {
-                granting.addObject().put("name", p).put("namespace_id", "root").put("type", "acl");
+                g.writeStartObject();
+                g.writeStringField("name", p);
+                g.writeStringField("namespace_id", "root");
+                g.writeStringField("type", "acl");
+                g.writeEndObject();
             }
+            g.writeEndArray();
         }
-        return a;
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
-    private ObjectNode request(AuditEvent e) {
-        ObjectNode r = F.objectNode();
-        putStr(r, "id", e.requestId());
-        putStr(r, "operation", e.operation());
-        putStr(r, "mount_point", e.mountPoint());
-        putStr(r, "mount_type", e.mountType());
-        putStr(r, "mount_accessor", e.mountAccessor());
+    private void request(JsonGenerator g, AuditEvent e) throws java.io.IOException {
+        g.writeStartObject();
+        putStr(g, "id", e.requestId());
+        putStr(g, "operation", e.operation());
+        putStr(g, "mount_point", e.mountPoint());
+        putStr(g, "mount_type", e.mountType());
+        putStr(g, "mount_accessor", e.mountAccessor());
         if (e.auth() != null) {
-            putToken(r, "client_token", e.auth().clientToken());
-            putAccessor(r, "client_token_accessor", e.auth().accessor());
+            putToken(g, "client_token", e.auth().clientToken());
+            putAccessor(g, "client_token_accessor", e.auth().accessor());
         }
-        r.putObject("namespace").put("id", "root");
-        putStr(r, "path", e.path());
+        g.writeObjectFieldStart("namespace");
+        g.writeStringField("id", "root");
+        g.writeEndObject();
+        putStr(g, "path", e.path());
         if (e.requestData() != null && !e.requestData().isEmpty()) {
-            r.set("data", hashData(e.requestData(), e.nonHmacRequestKeys()));
+            g.writeFieldName("data");
+            hashData(g, e.requestData(), e.nonHmacRequestKeys(), false);
         }
-        putStr(r, "remote_address", e.remoteAddress());
+        putStr(g, "remote_address", e.remoteAddress());
         if (e.remotePort() != 0) {
-            r.put("remote_port", e.remotePort());
+            g.writeNumberField("remote_port", e.remotePort());
         }
         if (e.wrapTtl() != 0) {
-            r.put("wrap_ttl", e.wrapTtl());
+            g.writeNumberField("wrap_ttl", e.wrapTtl());
         }
         if (e.requestHeaders() != null) {
-            ObjectNode h = r.putObject("headers");
-            e.requestHeaders().forEach((k, vals) -> {
-                ArrayNode arr = h.putArray(k.toLowerCase(java.util.Locale.ROOT));
-                vals.forEach(v -> arr.add(plainOrHash(v)));
-            });
+            g.writeObjectFieldStart("headers");
+            for (Map.Entry<String, List<String>> h : e.requestHeaders().entrySet()) {
+                g.writeArrayFieldStart(h.getKey().toLowerCase(java.util.Locale.ROOT));
+                for (String v : h.getValue()) {
+                    g.writeString(plainOrHash(v));
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
         }
-        return r;
+        g.writeEndObject();
     }
 
-    private ObjectNode response(AuditEvent e) {
-        ObjectNode r = F.objectNode();
-        putStr(r, "mount_point", e.mountPoint());
-        putStr(r, "mount_type", e.mountType());
-        putStr(r, "mount_accessor", e.mountAccessor());
+    private void response(JsonGenerator g, AuditEvent e) throws java.io.IOException {
+        g.writeStartObject();
+        putStr(g, "mount_point", e.mountPoint());
+        putStr(g, "mount_type", e.mountType());
+        putStr(g, "mount_accessor", e.mountAccessor());
         AuditEvent.ResponseAuth ra = e.responseAuth();
         if (ra != null) {
-            ObjectNode a = r.putObject("auth");
-            putToken(a, "client_token", ra.clientToken());
-            putAccessor(a, "accessor", ra.accessor());
-            putStr(a, "display_name", ra.displayName());
-            putList(a, "policies", ra.policies());
-            if (!ra.metadata().isEmpty()) {
-                ObjectNode m = a.putObject("metadata");
-                ra.metadata().forEach(m::put);
-            }
+            g.writeObjectFieldStart("auth");
+            putToken(g, "client_token", ra.clientToken());
+            putAccessor(g, "accessor", ra.accessor());
+            putStr(g, "display_name", ra.displayName());
+            putList(g, "policies", ra.policies());
+            putMap(g, "metadata", ra.metadata());
             if (ra.leaseDuration() != 0) {
-                a.put("lease_duration", ra.leaseDuration());
+                g.writeNumberField("lease_duration", ra.leaseDuration());
             }
-            putStr(a, "token_type", ra.tokenType());
+            putStr(g, "token_type", ra.tokenType());
+            g.writeEndObject();
         }
         if (e.leaseId() != null && !e.leaseId().isEmpty()) {
-            r.putObject("secret").put("lease_id", e.leaseId());
+            g.writeObjectFieldStart("secret");
+            g.writeStringField("lease_id", e.leaseId());
+            g.writeEndObject();
         }
         if (e.responseData() != null && !e.responseData().isEmpty()) {
-            Map<String, Object> data = e.responseData();
-            ObjectNode hashed = hashData(data, e.nonHmacResponseKeys());
-            if (elideListResponses && "list".equals(e.operation())) {
-                elide(hashed, data);
-            }
-            r.set("data", hashed);
+            g.writeFieldName("data");
+            hashData(g, e.responseData(), e.nonHmacResponseKeys(), elideListResponses && "list".equals(e.operation()));
         }
-        putList(r, "warnings", e.warnings());
+        putList(g, "warnings", e.warnings());
         AuditEvent.WrapInfo w = e.wrapInfo();
         if (w != null) {
-            ObjectNode wi = r.putObject("wrap_info");
-            wi.put("ttl", w.ttl());
-            putToken(wi, "token", w.token());
-            putAccessor(wi, "accessor", w.accessor());
+            g.writeObjectFieldStart("wrap_info");
+            g.writeNumberField("ttl", w.ttl());
+            putToken(g, "token", w.token());
+            putAccessor(g, "accessor", w.accessor());
             if (w.creationTime() != null) {
-                wi.put("creation_time", w.creationTime().toString());
+                g.writeStringField("creation_time", w.creationTime().toString());
             }
-            putStr(wi, "creation_path", w.creationPath());
-            putAccessor(wi, "wrapped_accessor", w.wrappedAccessor());
+            putStr(g, "creation_path", w.creationPath());
+            putAccessor(g, "wrapped_accessor", w.wrappedAccessor());
+            g.writeEndObject();
         }
-        return r;
+        g.writeEndObject();
     }
 
-    private static void elide(ObjectNode hashed, Map<String, Object> raw) {
-        if (raw.get("keys") instanceof Collection<?> keys) {
-            hashed.put("keys", keys.size());
-        }
-        if (raw.get("key_info") instanceof Map<?, ?> info) {
-            hashed.put("key_info", info.size());
-        }
-    }
-
-    private ObjectNode av(AuditEvent e) {
-        ObjectNode av = F.objectNode();
+    private void av(JsonGenerator g, AuditEvent e) throws java.io.IOException {
+        g.writeStartObject();
         AuditEvent.Actor actor = e.actor();
         if (actor != null) {
-            putStr(av, "token_kind", actor.tokenKind());
-            putStr(av, "agent", actor.agent());
-            putStr(av, "delegate", actor.delegateUser());
-            putStr(av, "delegation_id", actor.delegationId());
-            putList(av, "consent_scopes", actor.consentScopes());
-            putAccessor(av, "ephemeral_token_accessor", actor.ephemeralAccessor());
+            putStr(g, "token_kind", actor.tokenKind());
+            putStr(g, "agent", actor.agent());
+            putStr(g, "delegate", actor.delegateUser());
+            putStr(g, "delegation_id", actor.delegationId());
+            putList(g, "consent_scopes", actor.consentScopes());
+            putAccessor(g, "ephemeral_token_accessor", actor.ephemeralAccessor());
         }
         AuditEvent.Decision d = e.decision();
         if (d != null) {
-            ObjectNode dn = av.putObject("decision");
-            dn.put("allowed", d.allowed());
-            putList(dn, "granting_acl_policies", d.grantingAclPolicies());
-            putList(dn, "forbidding_cedar_policies", d.forbiddingCedarPolicies());
-            putStr(dn, "reason", d.reason());
+            g.writeObjectFieldStart("decision");
+            g.writeBooleanField("allowed", d.allowed());
+            putList(g, "granting_acl_policies", d.grantingAclPolicies());
+            putList(g, "forbidding_cedar_policies", d.forbiddingCedarPolicies());
+            putStr(g, "reason", d.reason());
+            g.writeEndObject();
         }
         ProxyRequestInfo p = e.proxy();
         if (p != null) {
-            ObjectNode pn = av.putObject("proxy");
-            putStr(pn, "method", p.method());
-            putStr(pn, "host", p.host());
+            g.writeObjectFieldStart("proxy");
+            putStr(g, "method", p.method());
+            putStr(g, "host", p.host());
             if (p.port() != 0) {
-                pn.put("port", p.port());
+                g.writeNumberField("port", p.port());
             }
-            putStr(pn, "path", p.path());
+            putStr(g, "path", p.path());
             if (p.query() != null && !p.query().isEmpty()) {
-                pn.put("query", plainOrHash(p.query()));
+                g.writeStringField("query", plainOrHash(p.query()));
             }
             if (p.upstreamStatus() != 0) {
-                pn.put("upstream_status", p.upstreamStatus());
+                g.writeNumberField("upstream_status", p.upstreamStatus());
             }
             if (p.bytesSent() >= 0) {
-                pn.put("bytes_sent", p.bytesSent());
+                g.writeNumberField("bytes_sent", p.bytesSent());
             }
             if (p.bytesReceived() >= 0) {
-                pn.put("bytes_received", p.bytesReceived());
+                g.writeNumberField("bytes_received", p.bytesReceived());
             }
-            putStr(pn, "service", p.service());
+            putStr(g, "service", p.service());
+            g.writeEndObject();
         }
         AuditEvent.AdminAction admin = e.admin();
         if (admin != null) {
-            ObjectNode an = av.putObject("admin");
-            an.put("action", admin.action());
-            an.put("object_type", admin.objectType());
-            putStr(an, "target", admin.target());
-            ObjectNode by = an.putObject("by");
+            g.writeObjectFieldStart("admin");
+            g.writeStringField("action", admin.action());
+            g.writeStringField("object_type", admin.objectType());
+            putStr(g, "target", admin.target());
+            g.writeObjectFieldStart("by");
             if (e.auth() != null) {
-                putStr(by, "display_name", e.auth().displayName());
-                putAccessor(by, "accessor", e.auth().accessor());
-                putStr(by, "entity_id", e.auth().entityId());
+                putStr(g, "display_name", e.auth().displayName());
+                putAccessor(g, "accessor", e.auth().accessor());
+                putStr(g, "entity_id", e.auth().entityId());
             }
             if (actor != null) {
-                putStr(by, "agent", actor.agent());
-                putStr(by, "delegate", actor.delegateUser());
+                putStr(g, "agent", actor.agent());
+                putStr(g, "delegate", actor.delegateUser());
             }
-            putStr(by, "remote_address", e.remoteAddress());
+            putStr(g, "remote_address", e.remoteAddress());
+            g.writeEndObject();
+            g.writeEndObject();
         }
         if (e.statusCode() != 0) {
-            av.put("status_code", e.statusCode());
+            g.writeNumberField("status_code", e.statusCode());
         }
         AuditEvent.Alert alert = e.alert();
         if (alert != null) {
-            ObjectNode al = av.putObject("alert");
-            al.put("rule", alert.rule());
-            putStr(al, "agent", alert.agent());
-            al.put("denials", alert.denials());
-            al.put("window_seconds", alert.window().toSeconds());
+            g.writeObjectFieldStart("alert");
+            g.writeStringField("rule", alert.rule());
+            putStr(g, "agent", alert.agent());
+            g.writeNumberField("denials", alert.denials());
+            g.writeNumberField("window_seconds", alert.window().toSeconds());
+            g.writeEndObject();
         }
-        return av;
+        g.writeEndObject();
     }
 
     /** HMACs every string value under a data map (keys excepted, and the listed top-level keys). */
-    ObjectNode hashData(Map<String, Object> data, List<String> plainKeys) {
-        ObjectNode out = F.objectNode();
-        data.forEach((k, v) -> out.set(k, plainKeys.contains(k) ? raw(v) : hashValue(v)));
-        return out;
+    private void hashData(JsonGenerator g, Map<String, Object> data, List<String> plainKeys, boolean elide)
+            throws java.io.IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Object> en : data.entrySet()) {
+            String k = en.getKey();
+            Object v = en.getValue();
+            g.writeFieldName(k);
+            if (elide && k.equals("keys") && v instanceof Collection<?> keys) {
+                g.writeNumber(keys.size());
+            } else if (elide && k.equals("key_info") && v instanceof Map<?, ?> info) {
+                g.writeNumber(info.size());
+            } else if (plainKeys.contains(k)) {
+                writeRaw(g, v);
+            } else {
+                writeHashed(g, v);
+            }
+        }
+        g.writeEndObject();
     }
 
-    private JsonNode hashValue(Object v) {
+    private void writeHashed(JsonGenerator g, Object v) throws java.io.IOException {
         if (v == null) {
-            return F.nullNode();
+            g.writeNull();
+        } else if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> en : m.entrySet()) {
+                g.writeFieldName(String.valueOf(en.getKey()));
+                writeHashed(g, en.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Collection<?> c) {
+            g.writeStartArray();
+            for (Object x : c) {
+                writeHashed(g, x);
+            }
+            g.writeEndArray();
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Number n) {
+            g.writeNumber(new java.math.BigDecimal(n.toString()));
+        } else {
+            g.writeString(plainOrHash(scalarText(v)));
         }
-        if (v instanceof Map<?, ?> m) {
-            ObjectNode o = F.objectNode();
-            m.forEach((k, val) -> o.set(String.valueOf(k), hashValue(val)));
-            return o;
-        }
-        if (v instanceof Collection<?> c) {
-            ArrayNode a = F.arrayNode();
-            c.forEach(x -> a.add(hashValue(x)));
-            return a;
-        }
-        if (v instanceof Boolean b) {
-            return F.booleanNode(b);
-        }
-        if (v instanceof Number n) {
-            return F.numberNode(new java.math.BigDecimal(n.toString()));
-        }
-        return F.textNode(plainOrHash(scalarText(v)));
     }
 
-    private static JsonNode raw(Object v) {
+    private static void writeRaw(JsonGenerator g, Object v) throws java.io.IOException {
         if (v instanceof Secret) {
-            return F.textNode("[redacted]");
+            g.writeString("[redacted]");
+        } else if (v == null || v instanceof Map<?, ?> || v instanceof Collection<?> || v instanceof Boolean
+                || v instanceof Number) {
+            JSON.writeValue(new NonClosing(g), v);
+        } else {
+            g.writeString(scalarText(v));
         }
-        if (v instanceof Map<?, ?> || v instanceof Collection<?> || v instanceof Boolean || v instanceof Number
-                || v == null) {
-            return JSON.valueToTree(v);
+    }
+
+    /** Lets ObjectMapper write a value into a generator it must not close. */
+    private static final class NonClosing extends com.fasterxml.jackson.core.util.JsonGeneratorDelegate {
+        NonClosing(JsonGenerator d) {
+            super(d, false);
         }
-        return F.textNode(scalarText(v));
+
+        @Override
+        public void close() {
+            // the outer generator stays open
+        }
     }
 
     private static String scalarText(Object v) {
@@ -324,28 +366,41 @@ public final class EntryFormatter {
         return logRaw ? v : hasher.hash(v);
     }
 
-    private void putToken(ObjectNode o, String field, String token) {
+    private void putToken(JsonGenerator g, String field, String token) throws java.io.IOException {
         if (token != null && !token.isEmpty()) {
-            o.put(field, plainOrHash(token));
+            g.writeStringField(field, plainOrHash(token));
         }
     }
 
-    private void putAccessor(ObjectNode o, String field, String accessor) {
+    private void putAccessor(JsonGenerator g, String field, String accessor) throws java.io.IOException {
         if (accessor != null && !accessor.isEmpty()) {
-            o.put(field, hmacAccessor && !logRaw ? hasher.hash(accessor) : accessor);
+            g.writeStringField(field, hmacAccessor && !logRaw ? hasher.hash(accessor) : accessor);
         }
     }
 
-    private static void putStr(ObjectNode o, String field, String v) {
+    private static void putStr(JsonGenerator g, String field, String v) throws java.io.IOException {
         if (v != null && !v.isEmpty()) {
-            o.put(field, v);
+            g.writeStringField(field, v);
         }
     }
 
-    private static void putList(ObjectNode o, String field, List<String> v) {
+    private static void putList(JsonGenerator g, String field, List<String> v) throws java.io.IOException {
         if (v != null && !v.isEmpty()) {
-            ArrayNode a = o.putArray(field);
-            v.forEach(a::add);
+            g.writeArrayFieldStart(field);
+            for (String x : v) {
+                g.writeString(x);
+            }
+            g.writeEndArray();
+        }
+    }
+
+    private static void putMap(JsonGenerator g, String field, Map<String, String> v) throws java.io.IOException {
+        if (v != null && !v.isEmpty()) {
+            g.writeObjectFieldStart(field);
+            for (Map.Entry<String, String> en : v.entrySet()) {
+                g.writeStringField(en.getKey(), en.getValue());
+            }
+            g.writeEndObject();
         }
     }
 

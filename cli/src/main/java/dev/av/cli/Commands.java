@@ -34,7 +34,9 @@ public final class Commands {
             DeleteCommand.class,
             PatchCommand.class,
             TokenCommand.class,
+            dev.av.cli.kv.KvCommand.class,
             dev.av.cli.agent.AgentCommand.class,
+            dev.av.cli.audit.AuditCommand.class,
             // one line per area, e.g.: dev.av.cli.policy.PolicyCommand.class,
             CompletionCommand.class);
 

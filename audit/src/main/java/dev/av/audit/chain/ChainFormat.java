@@ -38,6 +38,20 @@ public final class ChainFormat {
         }
     }
 
+    /** The same with a digest the caller reuses (single-threaded use). */
+    public static String lineHash(MessageDigest sha256, byte[] line) {
+        sha256.reset();
+        return HexFormat.of().formatHex(sha256.digest(line));
+    }
+
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Appends the chain fields to a JSON object's bytes ({@code {...}}) and puts the prefix in front. */
     public static byte[] link(String prefix, byte[] body, long seq, String prev) {
         if (body.length < 2 || body[body.length - 1] != '}') {

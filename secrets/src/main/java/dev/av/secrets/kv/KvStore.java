@@ -160,6 +160,19 @@ public final class KvStore {
         });
     }
 
+    /** Whether {@code path} has metadata (Vault's existence check: POST to an absent secret is a create). */
+    public boolean exists(String path) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM kv_metadata WHERE mount = ? AND path = ?")) {
+                ps.setString(1, mount);
+                ps.setString(2, path);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
     /** The metadata of {@code path} with every version still kept; empty when the secret does not exist. */
     public Optional<SecretMetadata> metadata(String path) {
         return inTransaction(c -> loadMetadata(c, path, false));

@@ -1,0 +1,104 @@
+package dev.av.audit.bench;
+
+import dev.av.audit.AuditBroker;
+import dev.av.audit.AuditDevices;
+import dev.av.audit.AuditEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures durable audit throughput (one file device, fsync per group commit) and the latency a
+ * request pays for its request + response entries, with and without the device. Not a test.
+ *
+ * <pre>
+ *   ./mvnw -B -q -pl audit -am test-compile
+ *   java -cp "audit/target/test-classes:audit/target/classes:core/target/classes:$(cat cp.txt)" \
+ *       dev.av.audit.bench.AuditThroughputHarness [threads] [seconds] [dir]
+ * </pre>
+ */
+public final class AuditThroughputHarness {
+
+    public static void main(String[] args) throws Exception {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        Path dir = Files.createTempDirectory(args.length > 2 ? Path.of(args[2]) : Path.of("/tmp"), "audit-bench");
+        System.out.printf("threads=%d seconds=%d dir=%s cores=%d%n", threads, seconds, dir,
+                Runtime.getRuntime().availableProcessors());
+        run("warm-up, with device", threads, 2, dir, true);
+        run("no device", threads, seconds, dir, false);
+        run("discard device (formatting, chain, no I/O)", threads, seconds, dir, true, "discard");
+        run("one file device (fsync, group commit)", threads, seconds, dir, true);
+        run("one file device, 1 thread (fsync per request)", 1, seconds, dir, true);
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private static void run(String label, int threads, int seconds, Path dir, boolean device) throws Exception {
+        run(label, threads, seconds, dir, device, null);
+    }
+
+    private static void run(String label, int threads, int seconds, Path dir, boolean device, String target)
+            throws Exception {
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        Path log = dir.resolve("bench-" + System.nanoTime() + ".log");
+        if (device) {
+            broker.enable(AuditDevices.open("file", "file", "", Map.of("file_path", target == null ? log.toString() : target),
+                    new AuditDevices.Context(AuditDevices.class.getName().getBytes(), AuditDevices.newSigningKey(),
+                            dir, Clock.systemUTC())));
+        }
+        AtomicLong requests = new AtomicLong();
+        List<long[]> latencies = new ArrayList<>();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            long[] lat = new long[2_000_000];
+            latencies.add(lat);
+            int id = t;
+            Thread.ofPlatform().start(() -> {
+                int n = 0;
+                while (System.nanoTime() < end && n < lat.length) {
+                    long t0 = System.nanoTime();
+                    AuditEvent req = AuditEvent.request("req-" + id + "-" + n)
+                            .auth(AuditEvent.Auth.of("hvs.token-" + id, "acc-" + id, "agent-" + id, List.of("default")))
+                            .actor(AuditEvent.Actor.agent("agent-" + id))
+                            .decision(AuditEvent.Decision.allow(List.of("default")))
+                            .operation("read").path("secret/data/app/" + n).mount("secret/", "kv", "kv_1")
+                            .remote("127.0.0.1", 40000 + id).build();
+                    broker.logRequest(req);
+                    broker.logResponse(req.toResponse().responseData(Map.of("data", Map.of("password", "p" + n)))
+                            .statusCode(200).build());
+                    lat[n++] = System.nanoTime() - t0;
+                }
+                lat[lat.length - 1] = n;
+                requests.addAndGet(n);
+                done.countDown();
+            });
+        }
+        done.await();
+        broker.close();
+        long total = requests.get();
+        long[] all = new long[(int) total];
+        int k = 0;
+        for (long[] lat : latencies) {
+            int n = (int) lat[lat.length - 1];
+            System.arraycopy(lat, 0, all, k, n);
+            k += n;
+        }
+        Arrays.sort(all);
+        System.out.printf("%-48s requests/s=%8.0f entries/s=%8.0f p50=%7.1fus p99=%8.1fus%n", label,
+                total / (double) seconds, 2 * total / (double) seconds, all[all.length / 2] / 1000.0,
+                all[(int) (all.length * 0.99)] / 1000.0);
+        Files.deleteIfExists(log);
+    }
+}
