@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The proxy inside a real dev server: services and settings through the API, the CA published at
- * {@code proxy/ca}, credentials read from KV through an ephemeral token, per-request policy, and
+ * {@code proxy/ca}, credentials read through the API pipeline with an ephemeral token, per-request policy, and
  * token revocation cutting an open tunnel.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,15 +40,15 @@ class ProxyIntegrationTest {
 
     @BeforeAll
     void start() throws Exception {
-        av = AvServer.start(ServerConfig.builder().dev(true).devRootTokenId("root").listenAddress("127.0.0.1:0").build());
+        av = AvServer.start(ServerConfig.builder().dev(true).devRootTokenId("root").listenAddress("127.0.0.1:0")
+                .properties(Map.of("av.test.fixed-secrets", "true")).build());
         api = new Api(av.apiAddress(), av.rootToken());
         up = ScriptedUpstream.https(upstreamCa.serverContext("localhost"),
                 (req, ex) -> ex.respond(200, "text/plain", "echo:" + req.header("Authorization")));
         proxyPort = av.bean(ProxyService.class).address().getPort();
-        assertThat(api.put("secret/data/github", JSON.writeValueAsString(Map.of("data", Map.of("token", SECRET)))).status()).isEqualTo(200);
         assertThat(api.put("proxy/settings", "{\"upstream_allow_cidrs\":[\"127.0.0.0/8\"]}").status()).isEqualTo(200);
         Api.Res w = api.put("proxy/services/github", JSON.writeValueAsString(Map.of("host", "localhost", "port", up.port(),
-                "credential", "secret/data/github#token", "upstream_ca", upstreamCa.rootPem())));
+                "credential", "fixed-secrets/github#token", "upstream_ca", upstreamCa.rootPem())));
         assertThat(w.status()).as(w.toString()).isEqualTo(204);
         Api.Res ca = api.as(null).get("proxy/ca");
         assertThat(ca.status()).as(ca.toString()).isEqualTo(200);
@@ -72,7 +72,7 @@ class ProxyIntegrationTest {
     void servicesAreReadBackWithoutSecretsAndValidated() {
         Api.Res r = api.get("proxy/services/github");
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.data().get("credential").asText()).isEqualTo("secret/data/github#token");
+        assertThat(r.data().get("credential").asText()).isEqualTo("fixed-secrets/github#token");
         assertThat(r.body()).doesNotContain(SECRET);
         assertThat(api.list("proxy/services").data().get("keys").toString()).contains("github");
         Api.Res bad = api.put("proxy/services/bad", "{\"host\":\"*.com\",\"credential\":\"a#b\"}");
@@ -126,7 +126,7 @@ class ProxyIntegrationTest {
     void discoverListsUsableServicesWithoutCredentialReferences() {
         Api.Res r = api.get("proxy/discover");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        assertThat(r.data().get("services").toString()).contains("github").doesNotContain("secret/data");
+        assertThat(r.data().get("services").toString()).contains("github").doesNotContain("fixed-secrets");
         assertThat(api.as(null).get("proxy/discover").status()).isEqualTo(403);
     }
 
