@@ -18,7 +18,6 @@ import dev.av.server.sys.SysBackend;
 import dev.av.server.token.TokenBackend;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.HashMap;
@@ -69,11 +68,10 @@ public class CoreFactory {
         return new PolicyStore(ds, config.clock());
     }
 
-    /** Replaced by the policy module's engine when present (a non-secondary AclEngine bean wins). */
+    /** Vault's ACL from the policy module. */
     @Singleton
-    @Secondary
-    AclEngine fallbackAcl() {
-        return Authorizer.rootOnly();
+    AclEngine aclEngine() {
+        return new dev.av.server.auth.PolicyModuleAclEngine();
     }
 
     @Singleton

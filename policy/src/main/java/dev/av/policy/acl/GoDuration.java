@@ -30,6 +30,12 @@ final class GoDuration {
             }
         }
         if (raw instanceof BigDecimal d) {
+            if (d.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new PolicyException("duration out of range");
+            }
+            if (d.abs().compareTo(BigDecimal.ONE) < 0) {
+                return Duration.ZERO;
+            }
             try {
                 return Duration.ofSeconds(d.toBigInteger().longValueExact());
             } catch (ArithmeticException e) {

@@ -269,7 +269,14 @@ final class Hcl {
                 throw error(l, cl, "illegal number: " + quote(text + src.charAt(pos)));
             }
             if (isFloat) {
-                return new Tok(T.FLOAT, text, new BigDecimal(text), l, cl, start, pos);
+                if (Double.isInfinite(Double.parseDouble(text))) {
+                    throw error(l, cl, "illegal number: value out of range");
+                }
+                try {
+                    return new Tok(T.FLOAT, text, new BigDecimal(text), l, cl, start, pos);
+                } catch (NumberFormatException e) {
+                    throw error(l, cl, "illegal number: value out of range");
+                }
             }
             String digits = text.startsWith("-") ? text.substring(1) : text;
             BigInteger v;

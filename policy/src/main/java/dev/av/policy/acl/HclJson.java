@@ -284,7 +284,14 @@ final class HclJson {
             throw err("illegal number");
         }
         if (isFloat) {
-            return new Hcl.Lit(Hcl.Kind.FLOAT, new BigDecimal(text), l, c);
+            if (Double.isInfinite(Double.parseDouble(text))) {
+                throw err("illegal number: value out of range");
+            }
+            try {
+                return new Hcl.Lit(Hcl.Kind.FLOAT, new BigDecimal(text), l, c);
+            } catch (NumberFormatException e) {
+                throw err("illegal number: value out of range");
+            }
         }
         return new Hcl.Lit(Hcl.Kind.NUMBER, new BigInteger(text), l, c);
     }

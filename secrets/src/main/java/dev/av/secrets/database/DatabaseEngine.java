@@ -50,14 +50,15 @@ public final class DatabaseEngine implements SecretEngine, LeaseHandler {
     private final SecureRandom random = new SecureRandom();
 
     /**
-     * @param mount          the mount path without slashes ({@code database})
+     * @param mount          the mount path without slashes ({@code database}); lease ids start with it
+     * @param storageKey     what the engine's stored configuration is keyed by (the mount's uuid)
      * @param defaultTtl     the mount's default lease TTL (zero: the system default, 768h)
      * @param maxTtl         the mount's max lease TTL (zero: the system max, 768h)
      */
-    public DatabaseEngine(String mount, DataSource dataSource, Sealer sealer, LeaseManager leases,
+    public DatabaseEngine(String mount, String storageKey, DataSource dataSource, Sealer sealer, LeaseManager leases,
                           Duration defaultTtl, Duration maxTtl) {
         this.mount = mount;
-        this.store = new DatabaseStore(dataSource, sealer, mount);
+        this.store = new DatabaseStore(dataSource, sealer, storageKey);
         this.leases = leases;
         this.mountMaxTtl = maxTtl == null || maxTtl.isZero() ? SYSTEM_MAX_TTL : maxTtl;
         Duration d = defaultTtl == null || defaultTtl.isZero() ? SYSTEM_MAX_TTL : defaultTtl;

@@ -43,7 +43,7 @@ class DatabaseEngineTest {
     }
 
     static DatabaseEngine engine(TestDatabase db, LeaseManager leases) {
-        return new DatabaseEngine("database", db.dataSource(), TestSealer.shared(), leases, Duration.ZERO, Duration.ZERO);
+        return new DatabaseEngine("database", "uuid-1", db.dataSource(), TestSealer.shared(), leases, Duration.ZERO, Duration.ZERO);
     }
 
     static void configure(DatabaseEngine engine) {

@@ -18,6 +18,19 @@ public interface AclEngine {
 
         /** Whether {@code op} on {@code path} (with these request parameters) is allowed, and by which policies. */
         Evaluation evaluate(String path, Operation op, Map<String, Object> data);
+
+        /**
+         * The same with the requested wrapping TTL (for min/max_wrapping_ttl) and whether the path is
+         * root-protected (then {@code sudo} is needed too).
+         */
+        default Evaluation evaluate(String path, Operation op, Map<String, Object> data, long wrapTtlSeconds,
+                                    boolean rootProtected) {
+            Evaluation e = evaluate(path, op, data);
+            if (e.allowed() && rootProtected && !e.capabilities().contains("sudo") && !e.capabilities().contains("root")) {
+                return new Evaluation(false, e.capabilities(), List.of(), "sudo capability required");
+            }
+            return e;
+        }
     }
 
     /** Result of one evaluation. */

@@ -35,16 +35,18 @@ public final class Authorizer {
      * end in "/"). With {@code needsSudo} the token must also hold {@code sudo} there.
      */
     public Decision authorize(TokenEntry token, String path, Operation op, Map<String, Object> data, boolean needsSudo) {
+        return authorize(token, path, op, data, needsSudo, 0);
+    }
+
+    /** As above, with the requested response-wrapping TTL in seconds (0 = none). */
+    public Decision authorize(TokenEntry token, String path, Operation op, Map<String, Object> data, boolean needsSudo,
+                              long wrapTtlSeconds) {
         AclEngine.Compiled set = compiledFor(token.policies());
-        AclEngine.Evaluation ev = set.evaluate(path, op, data == null ? Map.of() : data);
+        AclEngine.Evaluation ev = set.evaluate(path, op, data == null ? Map.of() : data, wrapTtlSeconds, needsSudo);
         if (!ev.allowed()) {
             return Decision.deny(ev.reason() == null ? "denied by ACL" : ev.reason(), ev.capabilities());
         }
-        Decision d = new Decision(true, ev.capabilities(), ev.grantingPolicies(), null);
-        if (needsSudo && !d.hasSudo()) {
-            return Decision.deny("sudo capability required", ev.capabilities());
-        }
-        return d;
+        return new Decision(true, ev.capabilities(), ev.grantingPolicies(), null);
     }
 
     /** The capabilities {@code token} holds on {@code path}, sorted as Vault prints them. */
@@ -72,7 +74,7 @@ public final class Authorizer {
         });
     }
 
-    /** The fail-closed engine used until the policy module's ACL is wired in. */
+    /** A fail-closed engine: only {@code root} grants anything (for tests of the pipeline itself). */
     public static AclEngine rootOnly() {
         return new RootOnlyAclEngine();
     }

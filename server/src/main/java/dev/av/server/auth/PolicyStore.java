@@ -19,61 +19,8 @@ import javax.sql.DataSource;
  */
 public final class PolicyStore {
 
-    /** Vault's built-in {@code default} policy, used until an operator writes their own. */
-    public static final String DEFAULT_ACL = """
-            # Allow tokens to look up their own properties
-            path "auth/token/lookup-self" {
-                capabilities = ["read"]
-            }
-
-            # Allow tokens to renew themselves
-            path "auth/token/renew-self" {
-                capabilities = ["update"]
-            }
-
-            # Allow tokens to revoke themselves
-            path "auth/token/revoke-self" {
-                capabilities = ["update"]
-            }
-
-            # Allow a token to look up its own capabilities on a path
-            path "sys/capabilities-self" {
-                capabilities = ["update"]
-            }
-
-            # Allow a token to look up its resultant ACL from all policies
-            path "sys/internal/ui/resultant-acl" {
-                capabilities = ["read"]
-            }
-
-            # Allow a token to make requests to the Authorization Endpoint for OIDC providers.
-            path "identity/oidc/provider/+/authorize" {
-                capabilities = ["read", "update"]
-            }
-
-            # Allow looking up an incoming wrapping token to validate it
-            path "sys/wrapping/lookup" {
-                capabilities = ["update"]
-            }
-
-            # Allow unwrapping a wrapped token
-            path "sys/wrapping/unwrap" {
-                capabilities = ["update"]
-            }
-
-            # Allow general purpose tools
-            path "sys/tools/hash" {
-                capabilities = ["update"]
-            }
-            path "sys/tools/hash/*" {
-                capabilities = ["update"]
-            }
-
-            # Allow a token to look up the mount a path belongs to (used by the CLI's kv commands)
-            path "sys/internal/ui/mounts/*" {
-                capabilities = ["read"]
-            }
-            """;
+    /** Vault's built-in {@code default} policy (from the policy module), used until an operator writes their own. */
+    public static final String DEFAULT_ACL = dev.av.policy.acl.BuiltinPolicies.DEFAULT_TEXT;
 
     /** A fresh install's Cedar guardrail: permit everything the ACL allows. */
     public static final String DEFAULT_CEDAR = "permit(principal, action, resource);\n";

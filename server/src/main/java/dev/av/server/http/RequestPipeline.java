@@ -142,7 +142,7 @@ public final class RequestPipeline {
             throw AvException.permissionDenied();
         }
         req = withToken(req, token, tokenString);
-        Decision decision = authorizer.authorize(token, path, op, data, backend.isRootProtected(relative, op));
+        Decision decision = authorizer.authorize(token, path, op, data, backend.isRootProtected(relative, op), wrapTtl);
         if (decision.allowed()) {
             try {
                 for (RequestGuard g : guards) {

@@ -58,7 +58,9 @@ public final class SysBackend implements RoutedBackend {
 
     @Override
     public boolean isUnauthenticated(String rel, Operation op) {
-        return rel.equals("health") || rel.equals("seal-status") || rel.equals("init") || rel.equals("unseal");
+        // internal/ui/mounts checks the token itself: any valid token may learn a path's mount (the CLI's kv commands)
+        return rel.equals("health") || rel.equals("seal-status") || rel.equals("init") || rel.equals("unseal")
+                || rel.startsWith("internal/ui/mounts/");
     }
 
     @Override
@@ -118,6 +120,9 @@ public final class SysBackend implements RoutedBackend {
             return write ? capabilities(r, rel) : unsupported();
         }
         if (rel.startsWith("internal/ui/mounts/")) {
+            if (r.token() == null) {
+                throw AvException.permissionDenied();
+            }
             return op == Operation.READ ? uiMount(rel.substring("internal/ui/mounts/".length())) : unsupported();
         }
         throw AvException.notFound("no handler for route \"" + r.path() + "\". route entry not found.");

@@ -1,0 +1,10 @@
+package dev.av.proxy;
+
+/**
+ * Port: authorizes each request inside a tunnel (ACL, delegation/consent for OBO tokens, Cedar).
+ * Thread-safe; may block (runs off the event loop). May throw {@link ProblemException}.
+ */
+public interface AccessPolicy {
+
+    AccessDecision authorize(ProxyPrincipal principal, AccessRequest request);
+}

@@ -1,0 +1,25 @@
+package dev.av.proxy;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Header names the proxy never forwards. Hop-by-hop headers (RFC 9110 §7.6.1) belong to one
+ * connection; proxy-scoped headers carry the agent's token or av's own data and must never reach an
+ * upstream (invariant: the upstream never sees {@code Proxy-Authorization}).
+ */
+public final class Headers {
+
+    public static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "upgrade");
+    public static final Set<String> PROXY_SCOPED = Set.of("proxy-authorization", "proxy-authenticate");
+    public static final String AV_PREFIX = "x-av-";
+
+    private Headers() {
+    }
+
+    public static boolean isHopByHopOrProxyScoped(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return HOP_BY_HOP.contains(n) || PROXY_SCOPED.contains(n) || n.startsWith(AV_PREFIX);
+    }
+}

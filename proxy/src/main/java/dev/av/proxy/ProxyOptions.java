@@ -1,0 +1,72 @@
+package dev.av.proxy;
+
+import dev.av.proxy.tls.ProxyCa;
+import java.net.InetSocketAddress;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * Everything {@link ProxyServer} needs: listeners, the CA and the ports. Built with {@link #builder()};
+ * configuration arrives here, nothing in the proxy reads the environment.
+ */
+public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, ProxyCa ca, ProxyAuthenticator authenticator,
+                           AccessPolicy policy, ServiceCatalog services, CredentialSource credentials,
+                           SettingsSource settings, ProxyAuditSink audit, HostResolver resolver, Executor blocking,
+                           InstantSource clock, boolean preferNativeTls, int eventLoopThreads) {
+
+    public ProxyOptions {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(authenticator, "authenticator");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(audit, "audit");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: 127.0.0.1:14322, no TLS listener, system resolver, virtual threads, native TLS when available. */
+    public static final class Builder {
+        private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 14322);
+        private InetSocketAddress tlsBind;
+        private ProxyCa ca;
+        private ProxyAuthenticator authenticator;
+        private AccessPolicy policy;
+        private ServiceCatalog services;
+        private CredentialSource credentials;
+        private SettingsSource settings = () -> ProxySettings.DEFAULTS;
+        private ProxyAuditSink audit = e -> { };
+        private HostResolver resolver = HostResolver.system();
+        private Executor blocking;
+        private InstantSource clock = InstantSource.system();
+        private boolean preferNativeTls = true;
+        private int eventLoopThreads;
+
+        public Builder bind(InetSocketAddress v) { bind = v; return this; }
+        public Builder tlsBind(InetSocketAddress v) { tlsBind = v; return this; }
+        public Builder ca(ProxyCa v) { ca = v; return this; }
+        public Builder authenticator(ProxyAuthenticator v) { authenticator = v; return this; }
+        public Builder policy(AccessPolicy v) { policy = v; return this; }
+        public Builder services(ServiceCatalog v) { services = v; return this; }
+        public Builder credentials(CredentialSource v) { credentials = v; return this; }
+        public Builder settings(SettingsSource v) { settings = v; return this; }
+        public Builder audit(ProxyAuditSink v) { audit = v; return this; }
+        public Builder resolver(HostResolver v) { resolver = v; return this; }
+        public Builder blocking(Executor v) { blocking = v; return this; }
+        public Builder clock(InstantSource v) { clock = v; return this; }
+        public Builder preferNativeTls(boolean v) { preferNativeTls = v; return this; }
+        public Builder eventLoopThreads(int v) { eventLoopThreads = v; return this; }
+
+        public ProxyOptions build() {
+            return new ProxyOptions(bind, tlsBind, ca, authenticator, policy, services, credentials, settings, audit, resolver,
+                    blocking != null ? blocking : Executors.newVirtualThreadPerTaskExecutor(), clock, preferNativeTls,
+                    eventLoopThreads);
+        }
+    }
+}

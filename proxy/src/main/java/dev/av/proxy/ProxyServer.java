@@ -1,0 +1,140 @@
+package dev.av.proxy;
+
+import dev.av.proxy.internal.CredentialCache;
+import dev.av.proxy.internal.Planner;
+import dev.av.proxy.internal.ProxyInitializer;
+import dev.av.proxy.internal.ProxyRuntime;
+import dev.av.proxy.tls.LeafCache;
+import dev.av.proxy.tls.ProxyCa;
+import dev.av.proxy.tls.TlsProviders;
+import dev.av.proxy.tls.UpstreamTls;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * av's credential-injecting forward proxy: its own Netty server (Micronaut's HTTP server has no
+ * CONNECT mode), a plain listener and an optional TLS listener. See {@link ProxyInitializer} for the
+ * pipeline and {@code docs/proxy.md} for threading, problem codes and settings.
+ *
+ * <p>Lifecycle: {@link #start} binds; {@link #close} unbinds and closes every connection. Thread-safe.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel listener;
+    private final Channel tlsListener;
+    private final ProxyRuntime runtime;
+    private final AtomicReference<ProxyCa> ca;
+    private final LeafCache leaves;
+    private final CredentialCache credentials;
+    private final SslProvider provider;
+
+    private ProxyServer(ProxyOptions o) throws InterruptedException {
+        this.ca = new AtomicReference<>(o.ca());
+        this.provider = TlsProviders.choose(o.preferNativeTls());
+        this.leaves = new LeafCache(ca::get, provider, o.blocking(), o.clock());
+        this.credentials = new CredentialCache(o.credentials(), o.clock());
+        Planner planner = new Planner(o.authenticator(), o.policy(), o.services(), credentials, o.settings(), o.audit(),
+                o.resolver(), new UpstreamTls(provider));
+        SslContext listenerTls = o.tlsBind() == null ? null : listenerContext(o);
+        this.runtime = new ProxyRuntime(planner, leaves, o.audit(), o.blocking(), listenerTls);
+        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.workers = new MultiThreadIoEventLoopGroup(o.eventLoopThreads(), NioIoHandler.newFactory());
+        try {
+            this.listener = bootstrap(false).bind(o.bind()).sync().channel();
+            this.tlsListener = o.tlsBind() == null ? null : bootstrap(true).bind(o.tlsBind()).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            shutdownGroups();
+            throw e;
+        }
+    }
+
+    /** Binds the listeners; throws if a port is taken. */
+    public static ProxyServer start(ProxyOptions options) {
+        try {
+            return new ProxyServer(options);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding the proxy", e);
+        }
+    }
+
+    private ServerBootstrap bootstrap(boolean tls) {
+        return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ProxyInitializer(runtime, tls));
+    }
+
+    private SslContext listenerContext(ProxyOptions o) {
+        String host = o.tlsBind().getHostString();
+        ProxyCa.Leaf leaf = o.ca().issueLeaf(host);
+        try {
+            return SslContextBuilder.forServer(leaf.key(), leaf.chain()).sslProvider(provider).build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("cannot build the TLS listener context", e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The TLS listener's address, or null when there is none. */
+    public InetSocketAddress tlsAddress() {
+        return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
+    }
+
+    public ProxyCa ca() {
+        return ca.get();
+    }
+
+    /** The TLS engine in use: {@code OPENSSL} (BoringSSL via netty-tcnative) or {@code JDK}. */
+    public SslProvider tlsProvider() {
+        return provider;
+    }
+
+    /** Signs new leaves with {@code next} from now on (e.g. after {@link ProxyCa#rotate(Duration)}). */
+    public void replaceCa(ProxyCa next) {
+        ca.set(next);
+        leaves.invalidateAll();
+    }
+
+    /** Closes every open tunnel and WebSocket of a session (call on token revocation); returns how many. */
+    public int closeSession(String sessionId) {
+        return runtime.closeSession(sessionId);
+    }
+
+    /** Forgets cached credentials, e.g. after a service's credential changed. */
+    public void invalidateCredentials() {
+        credentials.invalidateAll();
+    }
+
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        if (tlsListener != null) {
+            tlsListener.close().syncUninterruptibly();
+        }
+        runtime.closePool();
+        shutdownGroups();
+    }
+
+    private void shutdownGroups() {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

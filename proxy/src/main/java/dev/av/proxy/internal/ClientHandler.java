@@ -1,0 +1,868 @@
+package dev.av.proxy.internal;
+
+import dev.av.proxy.Headers;
+import dev.av.proxy.Problem;
+import dev.av.proxy.ProblemException;
+import dev.av.proxy.Problems;
+import dev.av.proxy.ProxyAuditEvent;
+import dev.av.proxy.ProxySettings;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of one proxy connection, and the heart of the proxy.
+ *
+ * <p><b>Modes.</b> A connection starts in PROXY mode: a {@code CONNECT} authenticates the token and
+ * either turns the connection into a MITM tunnel (TLS terminated with a leaf for the CONNECT host,
+ * a fresh HTTP codec, MITM mode) or, for unmatched hosts the settings allow, into a plain byte
+ * relay. An absolute-form {@code http://} request is proxied in place; {@code https://} absolute
+ * form is refused so TLS is never silently stripped.
+ *
+ * <p><b>Per request</b> (MITM or absolute-form), an {@link Exchange}: the head is planned off the
+ * loop by {@link Planner} (auth, normalise, service, policy, credentials, egress, audit); body
+ * pieces that arrive meanwhile are queued. Then the rewritten head goes to a pooled or new upstream
+ * connection and the body streams with backpressure: the next client read is requested only when
+ * the previous upstream write completed, and the next upstream read only when the previous client
+ * write completed, so a 100 MiB upload or an endless SSE stream holds one chunk at a time.
+ *
+ * <p><b>Threading.</b> Everything here runs on the connection's event loop; upstream channels are
+ * registered on the same loop, so no field needs synchronisation. Blocking work happens only in the
+ * planner and audit calls, on the runtime's executor, and resumes on the loop.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+
+    private enum Mode { PROXY, MITM }
+
+    private enum State { PLANNING, FORWARDING, REFUSED, DONE }
+
+    private final ProxyRuntime rt;
+    private ChannelHandlerContext ctx;
+    private Mode mode = Mode.PROXY;
+    private String tunnelHost;
+    private int tunnelPort;
+    private String tunnelToken;
+    private Exchange ex;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+
+    ClientHandler(ProxyRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (ex == null && pipelined.isEmpty()) {
+            dispatch(msg);
+        } else if (ex != null && pipelined.isEmpty() && msg instanceof HttpContent c) {
+            ex.onClientContent(c);
+        } else {
+            pipelined.add(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            begin(req);
+        } else if (ex != null && msg instanceof HttpContent c) {
+            ex.onClientContent(c);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Called when an exchange is over and the connection stays open. */
+    private void next() {
+        while (ex == null && !pipelined.isEmpty()) {
+            dispatch(pipelined.poll());
+        }
+        while (ex != null && ex.state != State.PLANNING && !pipelined.isEmpty() && !(pipelined.peek() instanceof HttpRequest)) {
+            dispatch(pipelined.poll());
+        }
+        if (ex == null || ex.state != State.PLANNING && !ex.requestDone) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ex != null) {
+            ex.abort();
+        }
+        pipelined.forEach(ReferenceCountUtil::release);
+        pipelined.clear();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    // ---- request start -------------------------------------------------------------------------
+
+    private void begin(HttpRequest req) {
+        ex = new Exchange(req);
+        if (req.decoderResult().isFailure()) {
+            ex.refuse(Problems.badRequest("bad_request", "the request could not be parsed", null), true);
+            return;
+        }
+        if (mode == Mode.PROXY && req.method().equals(HttpMethod.CONNECT)) {
+            connect(req);
+            return;
+        }
+        String scheme;
+        String host;
+        int port;
+        String target;
+        String token;
+        if (mode == Mode.MITM) {
+            if (req.method().equals(HttpMethod.CONNECT)) {
+                ex.refuse(Problems.badRequest("bad_request", "CONNECT inside a tunnel is not supported", null), true);
+                return;
+            }
+            String hostHeader = req.headers().get(HttpHeaderNames.HOST);
+            if (hostHeader != null && !hostOf(hostHeader).equals(tunnelHost)) {
+                ex.refuse(Problems.misdirected(tunnelHost), false);
+                return;
+            }
+            scheme = "https";
+            host = tunnelHost;
+            port = tunnelPort;
+            target = req.uri();
+            token = tunnelToken;
+        } else {
+            String uri = req.uri();
+            String lower = uri.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("https://")) {
+                ex.refuse(Problems.badRequest("use_connect", "absolute-form https:// requests are refused: TLS would be stripped",
+                        "send https requests through a tunnel (CONNECT), which every HTTPS_PROXY client does"), true);
+                return;
+            }
+            if (!lower.startsWith("http://")) {
+                ex.refuse(Problems.badRequest("not_a_proxy_request", "this is av's proxy port; send proxy requests (CONNECT or http://...)",
+                        "use the API port for the av API"), true);
+                return;
+            }
+            try {
+                int pathStart = uri.indexOf('/', "http://".length());
+                String authority = pathStart < 0 ? uri.substring(7) : uri.substring(7, pathStart);
+                URI parsed = new URI("http://" + authority + "/");
+                if (parsed.getHost() == null || authority.contains("@")) {
+                    throw new IllegalArgumentException();
+                }
+                host = stripBrackets(parsed.getHost().toLowerCase(Locale.ROOT));
+                port = parsed.getPort() < 0 ? 80 : parsed.getPort();
+                target = pathStart < 0 ? "/" : uri.substring(pathStart);
+            } catch (Exception e) {
+                ex.refuse(Problems.badRequest("bad_request", "the request URI is not a valid http:// URI", null), true);
+                return;
+            }
+            scheme = "http";
+            token = tokenFrom(req.headers());
+        }
+        Planner.Incoming in = new Planner.Incoming(ex.id, token, req.method().name(), scheme, host, port, target, remote());
+        Exchange current = ex;
+        CompletableFuture.supplyAsync(() -> rt.planner.plan(in), rt.blocking)
+                .whenComplete((plan, err) -> ctx.executor().execute(() -> current.planned(plan, err)));
+    }
+
+    private void connect(HttpRequest req) {
+        String authority = req.uri();
+        int colon = authority.lastIndexOf(':');
+        String host;
+        int port;
+        try {
+            host = stripBrackets(authority.substring(0, colon).toLowerCase(Locale.ROOT));
+            port = Integer.parseInt(authority.substring(colon + 1));
+            if (host.isEmpty() || port < 1 || port > 65535) {
+                throw new IllegalArgumentException();
+            }
+        } catch (RuntimeException e) {
+            ex.refuse(Problems.badRequest("bad_request", "CONNECT needs host:port", null), true);
+            return;
+        }
+        String token = tokenFrom(req.headers());
+        Exchange current = ex;
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return rt.planner.planConnect(token, host, port);
+            } catch (ProblemException e) {
+                auditConnectRefusal(current.id, host, port, e.problem());
+                throw e;
+            }
+        }, rt.blocking).whenComplete((plan, err) -> ctx.executor().execute(() -> {
+            if (ex != current || !ctx.channel().isActive()) {
+                return;
+            }
+            current.releaseBuffered();
+            if (err != null) {
+                current.refuse(problemOf(err), true);
+                return;
+            }
+            rt.register(plan.principal().sessionId(), ctx.channel());
+            switch (plan) {
+                case Planner.ConnectPlan.Mitm m -> startMitm(host, port, token);
+                case Planner.ConnectPlan.Tunnel t -> startTunnel(t, port, current);
+            }
+        }));
+    }
+
+    private void auditConnectRefusal(String id, String host, int port, Problem p) {
+        try {
+            rt.audit.record(new ProxyAuditEvent.Request(id, null, null, remote(), "CONNECT", "https", host, port, null, null, "deny", p.code()));
+        } catch (RuntimeException ignored) {
+            // the CONNECT is refused anyway
+        }
+    }
+
+    private void startMitm(String host, int port, String token) {
+        mode = Mode.MITM;
+        tunnelHost = host;
+        tunnelPort = port;
+        tunnelToken = token;
+        ex = null;
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection Established")));
+        ctx.pipeline().remove(HttpServerCodec.class);
+        ctx.pipeline().addBefore(ctx.name(), "mitm-tls", new SniHandler((sni, promise) -> {
+            rt.leaves.get(host).whenComplete((ssl, err) -> {
+                if (err != null) {
+                    promise.tryFailure(err);
+                } else {
+                    promise.trySuccess(ssl);
+                }
+            });
+            return promise;
+        }));
+        ctx.pipeline().addBefore(ctx.name(), "codec", new HttpServerCodec());
+        next();
+    }
+
+    private void startTunnel(Planner.ConnectPlan.Tunnel t, int port, Exchange current) {
+        ProxySettings s = rt.planner.settings();
+        new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, s.idleTimeout().toSeconds(), TimeUnit.SECONDS),
+                                new RelayHandler(ctx.channel()));
+                    }
+                })
+                .connect(new InetSocketAddress(t.address(), port)).addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        current.refuse(Problems.upstreamUnreachable(t.address().getHostAddress(), "connect failed"), true);
+                        return;
+                    }
+                    ex = null;
+                    ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection Established")));
+                    ctx.pipeline().remove(HttpServerCodec.class);
+                    ctx.pipeline().replace(this, "relay", new RelayHandler(f.channel()));
+                    ctx.channel().read();
+                    f.channel().read();
+                });
+    }
+
+    // ---- one request ---------------------------------------------------------------------------
+
+    /** One request/response on this connection. Event-loop confined. */
+    final class Exchange implements UpstreamHandler.Owner {
+        final String id = rt.nextRequestId();
+        final HttpRequest req;
+        final long started = System.nanoTime();
+        final boolean keepAlive;
+        State state = State.PLANNING;
+        Plan plan;
+        final ArrayDeque<HttpContent> buffered = new ArrayDeque<>();
+        boolean requestDone;
+        Channel upstream;
+        UpstreamHandler upstreamHandler;
+        boolean reused;
+        boolean retried;
+        boolean responseStarted;
+        boolean skipInformational;
+        int status;
+        StreamReplacer bodyReplacer;
+        StreamReplacer scrubber;
+        long requestBytes;
+        long responseBytes;
+        ScheduledFuture<?> timeout;
+        int headerScrubs;
+
+        Exchange(HttpRequest req) {
+            this.req = req;
+            this.keepAlive = HttpUtil.isKeepAlive(req);
+            ProxySettings s = rt.planner.settings();
+            this.timeout = ctx.executor().schedule(this::onTimeout, s.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        void onClientContent(HttpContent c) {
+            if (c instanceof LastHttpContent) {
+                requestDone = true;
+            }
+            switch (state) {
+                case PLANNING -> buffered.add(c);
+                case FORWARDING -> writeUpstream(c, true);
+                case REFUSED, DONE -> c.release();
+            }
+        }
+
+        void planned(Plan p, Throwable err) {
+            if (ex != this || !ctx.channel().isActive()) {
+                releaseBuffered();
+                return;
+            }
+            if (err != null) {
+                refuse(problemOf(err), false);
+                return;
+            }
+            plan = p;
+            rt.register(p.principal().sessionId(), ctx.channel());
+            state = State.FORWARDING;
+            bodyReplacer = p.bodyRules().isEmpty() ? null : new StreamReplacer(p.bodyRules());
+            scrubber = p.scrubRules().isEmpty() ? null : new StreamReplacer(p.scrubRules());
+            if (HttpUtil.is100ContinueExpected(req)) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
+            UpstreamPool.Key key = new UpstreamPool.Key(ctx.channel().eventLoop(), p.host(), p.port(), p.address(), p.tls());
+            Channel pooled = rt.pool.acquire(key);
+            if (pooled != null) {
+                attach(pooled, true);
+                send();
+            } else {
+                dial(key);
+            }
+        }
+
+        private void dial(UpstreamPool.Key key) {
+            ProxySettings s = rt.planner.settings();
+            Plan p = plan;
+            new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s.connectTimeout().toMillis())
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, s.idleTimeout().toSeconds(), TimeUnit.SECONDS));
+                            if (p.tls() != null) {
+                                ch.pipeline().addLast("tls", p.tls().newHandler(ch.alloc(), p.host(), p.port()));
+                            }
+                            ch.pipeline().addLast("codec", new HttpClientCodec());
+                            ch.pipeline().addLast("upstream", new UpstreamHandler(rt.pool, key));
+                        }
+                    })
+                    .connect(new InetSocketAddress(p.address(), p.port())).addListener((ChannelFutureListener) f -> {
+                        if (ex != this || state != State.FORWARDING) {
+                            f.channel().close();
+                            return;
+                        }
+                        if (!f.isSuccess()) {
+                            refuse(Problems.upstreamUnreachable(p.host(), describe(f.cause())), false);
+                            return;
+                        }
+                        attach(f.channel(), false);
+                        send();
+                    });
+        }
+
+        private void attach(Channel ch, boolean wasPooled) {
+            upstream = ch;
+            reused = wasPooled;
+            upstreamHandler = ch.pipeline().get(UpstreamHandler.class);
+            upstreamHandler.owner = this;
+        }
+
+        private void send() {
+            upstream.write(upstreamHead());
+            while (!buffered.isEmpty()) {
+                writeUpstream(buffered.poll(), false);
+            }
+            upstream.flush();
+            upstream.read();
+            if (!requestDone) {
+                ctx.read();
+            }
+        }
+
+        private HttpRequest upstreamHead() {
+            Plan p = plan;
+            HttpRequest up = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), p.uri());
+            HttpHeaders h = up.headers();
+            boolean upgrade = isUpgrade(req);
+            java.util.Set<String> injected = new java.util.HashSet<>();
+            p.setHeaders().forEach(e -> injected.add(e.getKey().toLowerCase(Locale.ROOT)));
+            boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+            boolean hasBody = chunked || HttpUtil.isContentLengthSet(req);
+            for (Map.Entry<String, String> e : req.headers()) {
+                String name = e.getKey().toLowerCase(Locale.ROOT);
+                if (Headers.isHopByHopOrProxyScoped(name) || name.equals("host") || name.equals("expect") || injected.contains(name)
+                        || name.equals("content-length") && bodyReplacer != null) {
+                    continue;
+                }
+                h.add(e.getKey(), replaceAll(e.getValue(), p.headerRules()));
+            }
+            h.set(HttpHeaderNames.HOST, hostHeader(p));
+            p.setHeaders().forEach(e -> h.set(e.getKey(), e.getValue()));
+            if (scrubber != null) {
+                h.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+            }
+            if (upgrade) {
+                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+                h.set(HttpHeaderNames.UPGRADE, req.headers().get(HttpHeaderNames.UPGRADE));
+            }
+            if (hasBody && (chunked || bodyReplacer != null)) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+            return up;
+        }
+
+        private void writeUpstream(HttpContent c, boolean thenRead) {
+            boolean last = c instanceof LastHttpContent;
+            requestBytes += c.content().readableBytes();
+            HttpContent out = c;
+            if (bodyReplacer != null) {
+                byte[] in = ByteBufUtil.getBytes(c.content());
+                c.release();
+                byte[] replaced = bodyReplacer.feed(in);
+                if (last) {
+                    replaced = concat(replaced, bodyReplacer.finish());
+                }
+                ByteBuf buf = Unpooled.wrappedBuffer(replaced);
+                out = last ? new DefaultLastHttpContent(buf) : new DefaultHttpContent(buf);
+            }
+            if (!thenRead) {
+                upstream.write(out);
+                return;
+            }
+            upstream.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    f.channel().close();
+                } else if (ex == this && !requestDone) {
+                    ctx.read();
+                }
+            });
+        }
+
+        // ---- upstream events (same event loop) ----
+
+        @Override
+        public void onUpstreamMessage(Object msg) {
+            if (ex != this || state != State.FORWARDING) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpResponse r) {
+                onResponseHead(r);
+            }
+            if (msg instanceof HttpContent c) {
+                onResponseContent(c);
+            }
+        }
+
+        private void onResponseHead(HttpResponse r) {
+            int code = r.status().code();
+            if (code == 101 && isUpgrade(req)) {
+                switchToRelay(r);
+                return;
+            }
+            if (code >= 100 && code < 200) {
+                skipInformational = true;
+                upstream.read();
+                return;
+            }
+            status = code;
+            HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
+            HttpHeaders h = out.headers();
+            for (Map.Entry<String, String> e : r.headers()) {
+                if (!Headers.isHopByHopOrProxyScoped(e.getKey())) {
+                    h.add(e.getKey(), scrubHeader(e.getValue()));
+                }
+            }
+            boolean bodyless = req.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
+            if (!bodyless && (HttpUtil.isTransferEncodingChunked(r) || !HttpUtil.isContentLengthSet(r))) {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+            if (!keepAlive) {
+                h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            responseStarted = true;
+            ctx.write(out);
+            upstream.read();
+        }
+
+        private void onResponseContent(HttpContent c) {
+            boolean last = c instanceof LastHttpContent;
+            if (skipInformational) {
+                c.release();
+                if (last) {
+                    skipInformational = false;
+                }
+                upstream.read();
+                return;
+            }
+            HttpContent out = c;
+            if (scrubber != null) {
+                byte[] in = ByteBufUtil.getBytes(c.content());
+                c.release();
+                byte[] clean = scrubber.feed(in);
+                if (last) {
+                    clean = concat(clean, scrubber.finish());
+                }
+                ByteBuf buf = Unpooled.wrappedBuffer(clean);
+                out = last ? new DefaultLastHttpContent(buf) : new DefaultHttpContent(buf);
+            } else if (last && !((LastHttpContent) c).trailingHeaders().isEmpty()) {
+                out = new DefaultLastHttpContent(c.content());
+            }
+            responseBytes += out.content().readableBytes();
+            ctx.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    ctx.close();
+                } else if (last) {
+                    responseComplete();
+                } else if (upstream.isActive()) {
+                    upstream.read();
+                }
+            });
+        }
+
+        private void responseComplete() {
+            if (ex != this) {
+                return;
+            }
+            state = State.DONE;
+            timeout.cancel(false);
+            if (upstreamHandler != null) {
+                upstreamHandler.owner = null;
+            }
+            if (requestDone && upstream.isActive()) {
+                rt.pool.release(upstreamHandler.key, upstream);
+            } else {
+                upstream.close();
+            }
+            auditResponse(status, null);
+            finish(!keepAlive || !requestDone);
+        }
+
+        private void switchToRelay(HttpResponse r) {
+            status = 101;
+            timeout.cancel(false);
+            HttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status());
+            for (Map.Entry<String, String> e : r.headers()) {
+                if (!Headers.PROXY_SCOPED.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                    out.headers().add(e.getKey(), scrubHeader(e.getValue()));
+                }
+            }
+            ctx.writeAndFlush(out);
+            state = State.DONE;
+            upstreamHandler.owner = null;
+            Channel up = upstream;
+            up.pipeline().replace(UpstreamHandler.class, "relay", new RelayHandler(ctx.channel()));
+            up.pipeline().remove(HttpClientCodec.class);
+            ex = null;
+            auditResponse(101, null);
+            ctx.pipeline().replace(ClientHandler.this, "relay", new RelayHandler(up));
+            ctx.pipeline().remove(HttpServerCodec.class);
+            pipelined.forEach(ReferenceCountUtil::release);
+            pipelined.clear();
+            ctx.channel().read();
+            up.read();
+        }
+
+        @Override
+        public void onUpstreamTlsFailure(Throwable cause) {
+            if (ex == this && state == State.FORWARDING && !responseStarted) {
+                upstream.close();
+                refuse(Problems.upstreamTls(plan.host(), "the upstream certificate was not accepted"), false);
+            }
+        }
+
+        @Override
+        public void onUpstreamInactive() {
+            if (ex != this || state != State.FORWARDING) {
+                return;
+            }
+            if (!responseStarted && reused && !retried && requestBytes == 0 && requestDone) {
+                // a pooled connection the upstream had closed meanwhile: retry once on a fresh one
+                retried = true;
+                dial(new UpstreamPool.Key(ctx.channel().eventLoop(), plan.host(), plan.port(), plan.address(), plan.tls()));
+                return;
+            }
+            if (!responseStarted) {
+                refuse(Problems.upstreamUnreachable(plan.host(), "the upstream closed the connection before answering"), false);
+            } else {
+                state = State.DONE;
+                auditResponse(status, "upstream_truncated");
+                ctx.close();
+            }
+        }
+
+        private void onTimeout() {
+            if (ex != this || state == State.DONE || state == State.REFUSED) {
+                return;
+            }
+            if (upstream != null) {
+                upstreamHandler.owner = null;
+                upstream.close();
+            }
+            if (!responseStarted) {
+                refuse(Problems.upstreamTimeout(plan == null ? "the request" : plan.host()), true);
+            } else {
+                state = State.DONE;
+                auditResponse(status, "upstream_timeout");
+                ctx.close();
+            }
+        }
+
+        /** Answers with a problem; {@code close} forces the connection closed afterwards. */
+        void refuse(Problem problem, boolean close) {
+            if (state == State.REFUSED || state == State.DONE) {
+                return;
+            }
+            state = State.REFUSED;
+            status = problem.status();
+            timeout.cancel(false);
+            releaseBuffered();
+            if (upstream != null) {
+                upstreamHandler.owner = null;
+                upstream.close();
+            }
+            if (responseStarted) {
+                ctx.close();
+                return;
+            }
+            boolean closeAfter = close || !keepAlive || !requestDone || problem.status() == 407 && mode == Mode.MITM;
+            byte[] body = problem.toJson(id);
+            FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(problem.status()),
+                    Unpooled.wrappedBuffer(body));
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+            resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            if (problem.status() == 407) {
+                resp.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"av\"");
+            }
+            if (closeAfter) {
+                resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            ctx.writeAndFlush(resp);
+            auditResponse(problem.status(), problem.code());
+            finish(closeAfter);
+        }
+
+        void abort() {
+            timeout.cancel(false);
+            releaseBuffered();
+            if (upstream != null && upstreamHandler != null) {
+                upstreamHandler.owner = null;
+                upstream.close();
+            }
+            if (state == State.FORWARDING) {
+                state = State.DONE;
+                auditResponse(status, "client_closed");
+            }
+        }
+
+        private void finish(boolean close) {
+            ex = null;
+            if (close) {
+                RelayHandler.closeOnFlush(ctx.channel());
+                return;
+            }
+            next();
+        }
+
+        void releaseBuffered() {
+            buffered.forEach(ReferenceCountUtil::release);
+            buffered.clear();
+        }
+
+        private void auditResponse(int code, String problemCode) {
+            if (plan == null && problemCode == null) {
+                return;
+            }
+            String subject = plan == null ? null : plan.principal().subject();
+            String service = plan == null ? null : plan.service().name();
+            ProxyAuditEvent.Response e = new ProxyAuditEvent.Response(id, subject, service, code, requestBytes, responseBytes,
+                    headerScrubs + (scrubber == null ? 0 : scrubber.replacements()), problemCode,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            Channel ch = ctx.channel();
+            rt.blocking.execute(() -> {
+                try {
+                    rt.audit.record(e);
+                } catch (RuntimeException failure) {
+                    ch.close();
+                }
+            });
+        }
+
+        private String scrubHeader(String value) {
+            if (plan == null || plan.scrubRules().isEmpty()) {
+                return value;
+            }
+            StreamReplacer one = new StreamReplacer(plan.scrubRules());
+            byte[] b = concat(one.feed(value.getBytes(StandardCharsets.UTF_8)), one.finish());
+            headerScrubs += one.replacements();
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private static String replaceAll(String value, List<StreamReplacer.Rule> rules) {
+        if (rules.isEmpty()) {
+            return value;
+        }
+        StreamReplacer r = new StreamReplacer(rules);
+        return new String(concat(r.feed(value.getBytes(StandardCharsets.UTF_8)), r.finish()), StandardCharsets.UTF_8);
+    }
+
+    private static boolean isUpgrade(HttpRequest req) {
+        String up = req.headers().get(HttpHeaderNames.UPGRADE);
+        return up != null && up.equalsIgnoreCase("websocket")
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    private static String hostHeader(Plan p) {
+        String h = p.host().contains(":") ? "[" + p.host() + "]" : p.host();
+        boolean defaultPort = p.scheme().equals("https") ? p.port() == 443 : p.port() == 80;
+        return defaultPort ? h : h + ":" + p.port();
+    }
+
+    static String hostOf(String hostHeader) {
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? h : h.substring(1, end);
+        }
+        int colon = h.indexOf(':');
+        return colon < 0 ? h : h.substring(0, colon);
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** The token in {@code Proxy-Authorization}: Basic (password, or user when the password is empty) or Bearer. */
+    static String tokenFrom(HttpHeaders headers) {
+        String v = headers.get(HttpHeaderNames.PROXY_AUTHORIZATION);
+        if (v == null) {
+            return null;
+        }
+        v = v.trim();
+        int sp = v.indexOf(' ');
+        if (sp < 0) {
+            return null;
+        }
+        String scheme = v.substring(0, sp).toLowerCase(Locale.ROOT);
+        String cred = v.substring(sp + 1).trim();
+        if (scheme.equals("bearer")) {
+            return cred;
+        }
+        if (scheme.equals("basic")) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(cred), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon < 0) {
+                    return decoded;
+                }
+                String pass = decoded.substring(colon + 1);
+                return pass.isEmpty() ? decoded.substring(0, colon) : pass;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private String remote() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    static Problem problemOf(Throwable err) {
+        Throwable t = err;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof ProblemException p ? p.problem() : Problems.internal();
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "connect timed out";
+        }
+        if (cause instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        return "connect failed";
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        byte[] r = new byte[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.av.proxy.internal;
+
+import dev.av.proxy.ProxyPrincipal;
+import dev.av.proxy.ServiceRule;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of planning one authorized request: where to send it and how to rewrite it. Holds
+ * secret values (injected headers, replacement rules): never log it.
+ *
+ * @param uri the origin-form target sent upstream (normalised path, substitutions and query injection applied)
+ * @param setHeaders headers that replace whatever the client sent under the same names
+ * @param headerRules placeholder swaps for header values
+ * @param bodyRules placeholder swaps for the request body (empty: the body streams unchanged)
+ * @param scrubRules echoes of injected secrets to mask in the response
+ * @param tls the upstream TLS context, null for plain http
+ */
+record Plan(String requestId, ProxyPrincipal principal, ServiceRule service, String scheme, String host, int port,
+            String uri, List<Map.Entry<String, String>> setHeaders, List<StreamReplacer.Rule> headerRules,
+            List<StreamReplacer.Rule> bodyRules, List<StreamReplacer.Rule> scrubRules, InetAddress address,
+            SslContext tls) {
+
+    @Override
+    public String toString() {
+        return "Plan[" + requestId + " " + service.name() + " " + host + ":" + port + "]";
+    }
+}

@@ -1,0 +1,310 @@
+package dev.av.proxy.internal;
+
+import dev.av.core.Secret;
+import dev.av.proxy.AccessDecision;
+import dev.av.proxy.AccessPolicy;
+import dev.av.proxy.AccessRequest;
+import dev.av.proxy.AuthType;
+import dev.av.proxy.CredentialRef;
+import dev.av.proxy.HostResolver;
+import dev.av.proxy.Problem;
+import dev.av.proxy.ProblemException;
+import dev.av.proxy.Problems;
+import dev.av.proxy.ProxyAuditEvent;
+import dev.av.proxy.ProxyAuditSink;
+import dev.av.proxy.ProxyAuthenticator;
+import dev.av.proxy.ProxyPrincipal;
+import dev.av.proxy.ProxySettings;
+import dev.av.proxy.SecretData;
+import dev.av.proxy.ServiceCatalog;
+import dev.av.proxy.ServiceRule;
+import dev.av.proxy.SettingsSource;
+import dev.av.proxy.Substitution;
+import dev.av.proxy.tls.UpstreamTls;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The blocking half of a request, run off the event loop, in this order: authenticate the token;
+ * normalise the path; match the service (scheme, host, port, then its method and path lists);
+ * authorize with the policy; read the credentials; resolve and check the upstream address; audit
+ * the decision (fail closed). Any refusal is a {@link ProblemException}, audited as a denial.
+ * Thread-safe (stateless apart from the credential cache).
+ */
+public final class Planner {
+
+    /** A request as it arrived. {@code rawTarget} is origin-form. */
+    public record Incoming(String requestId, String token, String method, String scheme, String host, int port,
+                           String rawTarget, String remote) {
+    }
+
+    /** What a CONNECT leads to. */
+    public sealed interface ConnectPlan {
+        ProxyPrincipal principal();
+
+        record Mitm(ProxyPrincipal principal) implements ConnectPlan {
+        }
+
+        record Tunnel(ProxyPrincipal principal, InetAddress address) implements ConnectPlan {
+        }
+    }
+
+    private static final int MIN_SCRUB_LENGTH = 4;
+
+    private final ProxyAuthenticator authenticator;
+    private final AccessPolicy policy;
+    private final ServiceCatalog catalog;
+    private final CredentialCache credentials;
+    private final SettingsSource settings;
+    private final ProxyAuditSink audit;
+    private final HostResolver resolver;
+    private final UpstreamTls upstreamTls;
+
+    public Planner(ProxyAuthenticator authenticator, AccessPolicy policy, ServiceCatalog catalog, CredentialCache credentials,
+                   SettingsSource settings, ProxyAuditSink audit, HostResolver resolver, UpstreamTls upstreamTls) {
+        this.authenticator = authenticator;
+        this.policy = policy;
+        this.catalog = catalog;
+        this.credentials = credentials;
+        this.settings = settings;
+        this.audit = audit;
+        this.resolver = resolver;
+        this.upstreamTls = upstreamTls;
+    }
+
+    public ProxySettings settings() {
+        return settings.settings();
+    }
+
+    /** CONNECT: authenticate, then MITM when a service matches the host, a tunnel when settings allow, else refuse. */
+    public ConnectPlan planConnect(String token, String host, int port) {
+        ProxyPrincipal principal = authenticate(token);
+        ProxySettings s = settings.settings();
+        boolean hostKnown = catalog.services().stream().anyMatch(r -> r.scheme().equals("https") && r.port() == port && r.matchesHost(host));
+        if (hostKnown) {
+            return new ConnectPlan.Mitm(principal);
+        }
+        boolean tunnel = s.unmatchedHosts().equals("tunnel") && s.tunnelHosts().stream().anyMatch(h -> hostMatches(h, host));
+        if (!tunnel) {
+            throw Problems.noService(host, port).exception();
+        }
+        return new ConnectPlan.Tunnel(principal, EgressGuard.resolve(resolver, host, s.upstreamAllowCidrs()));
+    }
+
+    public Plan plan(Incoming in) {
+        ProxyPrincipal principal = null;
+        ServiceRule service = null;
+        PathNormaliser.Target target = null;
+        try {
+            principal = authenticate(in.token());
+            target = PathNormaliser.normalise(in.rawTarget());
+            service = match(in);
+            checkServiceLists(service, in.method(), target.path());
+            authorize(principal, in, service, target.path());
+            Plan plan = rewrite(in, principal, service, target);
+            audit.record(new ProxyAuditEvent.Request(in.requestId(), principal.subject(), principal.sessionId(), in.remote(),
+                    in.method(), in.scheme(), in.host(), in.port(), target.path(), service.name(), "allow", null));
+            return plan;
+        } catch (ProblemException e) {
+            auditDenial(in, principal, service, target, e.problem());
+            throw e;
+        } catch (RuntimeException e) {
+            auditDenial(in, principal, service, target, Problems.internal());
+            throw e;
+        }
+    }
+
+    private void auditDenial(Incoming in, ProxyPrincipal p, ServiceRule service, PathNormaliser.Target target, Problem problem) {
+        if (problem.code().equals("audit_unavailable")) {
+            return;
+        }
+        try {
+            audit.record(new ProxyAuditEvent.Request(in.requestId(), p == null ? null : p.subject(), p == null ? null : p.sessionId(),
+                    in.remote(), in.method(), in.scheme(), in.host(), in.port(), target == null ? null : target.path(),
+                    service == null ? null : service.name(), "deny", problem.code()));
+        } catch (RuntimeException auditFailure) {
+            throw Problems.auditUnavailable().exception();
+        }
+    }
+
+    private ProxyPrincipal authenticate(String token) {
+        if (token == null || token.isEmpty()) {
+            throw Problems.proxyAuthRequired().exception();
+        }
+        return authenticator.authenticate(token);
+    }
+
+    private ServiceRule match(Incoming in) {
+        List<ServiceRule> all = catalog.services();
+        ServiceRule best = null;
+        for (ServiceRule r : all) {
+            if (r.scheme().equals(in.scheme()) && r.port() == in.port() && r.matchesHost(in.host())) {
+                // an exact host rule wins over a wildcard one
+                if (best == null || best.host().startsWith("*.") && !r.host().startsWith("*.")) {
+                    best = r;
+                }
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        if (in.scheme().equals("http") && all.stream().anyMatch(r -> r.matchesHost(in.host()))) {
+            throw Problems.plaintextNotAllowed(in.host()).exception();
+        }
+        throw Problems.noService(in.host(), in.port()).exception();
+    }
+
+    private static void checkServiceLists(ServiceRule s, String method, String path) {
+        if (!s.methods().isEmpty() && !s.methods().contains(method)) {
+            throw Problems.methodNotAllowed(s.name(), method).exception();
+        }
+        if (!s.paths().isEmpty() && s.paths().stream().noneMatch(p -> pathMatches(p, path))) {
+            throw Problems.pathNotAllowed(s.name(), path).exception();
+        }
+    }
+
+    /** {@code /api/*} matches {@code /api/x} and {@code /api/} (and {@code /api}); other rules match exactly. */
+    static boolean pathMatches(String rule, String path) {
+        if (rule.endsWith("*")) {
+            String prefix = rule.substring(0, rule.length() - 1);
+            return path.startsWith(prefix) || prefix.endsWith("/") && path.equals(prefix.substring(0, prefix.length() - 1));
+        }
+        return rule.equals(path);
+    }
+
+    private void authorize(ProxyPrincipal principal, Incoming in, ServiceRule service, String path) {
+        String capability = AccessRequest.capabilityOf(in.method());
+        String policyPath = AccessRequest.policyPath(in.host(), path);
+        AccessDecision d = policy.authorize(principal,
+                new AccessRequest(in.method(), capability, in.host(), in.port(), path, policyPath, service.name()));
+        if (d instanceof AccessDecision.Deny deny) {
+            throw Problems.policyDenied(policyPath, capability, deny.reason(), deny.suggestion()).exception();
+        }
+    }
+
+    private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target) {
+        ProxySettings s = settings.settings();
+        Map<String, SecretData> reads = new HashMap<>();
+        Map<CredentialRef, Secret> values = new LinkedHashMap<>();
+        for (CredentialRef ref : service.credentialRefs()) {
+            SecretData data = reads.computeIfAbsent(ref.path(), p -> readOrFail(principal, service, p, s));
+            Secret v = data.fields().get(ref.field());
+            if (v == null) {
+                throw Problems.credentialUnavailable(service.name(), "field \"" + ref.field() + "\" is missing at " + ref.path()).exception();
+            }
+            values.put(ref, v);
+        }
+        List<Map.Entry<String, String>> setHeaders = new ArrayList<>();
+        List<StreamReplacer.Rule> scrub = new ArrayList<>();
+        String path = target.path();
+        String query = target.query();
+        List<StreamReplacer.Rule> headerRules = new ArrayList<>();
+        List<StreamReplacer.Rule> bodyRules = new ArrayList<>();
+        for (Substitution sub : service.substitutions()) {
+            String secret = values.get(sub.credential()).reveal();
+            scrub(scrub, secret);
+            for (Substitution.Surface surface : sub.surfaces()) {
+                switch (surface) {
+                    case PATH -> path = path.replace(sub.placeholder(), encodePath(secret));
+                    case QUERY -> query = query == null ? null : query.replace(sub.placeholder(), encodeQuery(secret));
+                    case HEADER -> headerRules.add(rule(sub.placeholder(), secret));
+                    case BODY -> bodyRules.add(rule(sub.placeholder(), secret));
+                }
+            }
+        }
+        String cred = service.credential() == null ? null : values.get(service.credential()).reveal();
+        switch (service.auth()) {
+            case BEARER -> setHeaders.add(header("Authorization", "Bearer " + cred));
+            case BASIC -> {
+                String user = values.get(service.usernameCredential()).reveal();
+                setHeaders.add(header("Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString((user + ":" + cred).getBytes(StandardCharsets.UTF_8))));
+            }
+            case HEADER -> setHeaders.add(header(service.header(), cred));
+            case QUERY -> query = withParam(query, service.queryParam(), cred);
+            case TEMPLATE -> setHeaders.add(header(service.header() == null ? "Authorization" : service.header(),
+                    service.template().replace(ServiceRule.TEMPLATE_VARIABLE, cred)));
+            case PASSTHROUGH -> {
+                // nothing injected
+            }
+        }
+        if (cred != null) {
+            scrub(scrub, cred);
+        }
+        setHeaders.forEach(h -> scrub(scrub, h.getValue()));
+        scrub.sort((a, b) -> b.from().length - a.from().length);
+        InetAddress address = EgressGuard.resolve(resolver, in.host(), s.upstreamAllowCidrs());
+        String uri = query == null ? path : path + "?" + query;
+        return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, setHeaders, headerRules,
+                bodyRules, scrub, address, in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null);
+    }
+
+    private SecretData readOrFail(ProxyPrincipal principal, ServiceRule service, String path, ProxySettings s) {
+        try {
+            return credentials.read(principal, path, s.credentialTtl());
+        } catch (ProblemException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw Problems.credentialUnavailable(service.name(), "the secret source failed").exception();
+        }
+    }
+
+    private static void scrub(List<StreamReplacer.Rule> rules, String secret) {
+        for (String variant : List.of(secret, encodeQuery(secret))) {
+            byte[] b = variant.getBytes(StandardCharsets.UTF_8);
+            if (b.length >= MIN_SCRUB_LENGTH && rules.stream().noneMatch(r -> java.util.Arrays.equals(r.from(), b))) {
+                byte[] mask = new byte[b.length];
+                java.util.Arrays.fill(mask, (byte) '*');
+                rules.add(new StreamReplacer.Rule(b, mask));
+            }
+        }
+    }
+
+    private static StreamReplacer.Rule rule(String from, String to) {
+        return new StreamReplacer.Rule(from.getBytes(StandardCharsets.UTF_8), to.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map.Entry<String, String> header(String name, String value) {
+        return new AbstractMap.SimpleImmutableEntry<>(name, value);
+    }
+
+    /** Replaces every {@code name=...} pair of the query with the injected one. */
+    static String withParam(String query, String name, String value) {
+        StringBuilder sb = new StringBuilder();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (!key.equals(name)) {
+                    sb.append(sb.isEmpty() ? "" : "&").append(pair);
+                }
+            }
+        }
+        return sb.append(sb.isEmpty() ? "" : "&").append(encodeQuery(name)).append('=').append(encodeQuery(value)).toString();
+    }
+
+    private static String encodeQuery(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String encodePath(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static boolean hostMatches(String rule, String host) {
+        if (rule.startsWith("*.")) {
+            String suffix = rule.substring(1);
+            return host.endsWith(suffix) && host.length() > suffix.length() && host.substring(0, host.length() - suffix.length()).indexOf('.') < 0;
+        }
+        return rule.equals(host);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.av.proxy.internal;
+
+import dev.av.proxy.ProxyAuditSink;
+import dev.av.proxy.tls.LeafCache;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What every connection of one proxy shares. All members are thread-safe; per-connection state
+ * lives in the handlers and is confined to the connection's event loop.
+ */
+public final class ProxyRuntime {
+
+    final Planner planner;
+    final LeafCache leaves;
+    final UpstreamPool pool = new UpstreamPool();
+    final ProxyAuditSink audit;
+    final Executor blocking;
+    final SslContext listenerTls;
+    private final ConcurrentHashMap<String, Set<Channel>> sessions = new ConcurrentHashMap<>();
+    private final String idPrefix;
+    private final AtomicLong ids = new AtomicLong();
+
+    public ProxyRuntime(Planner planner, LeafCache leaves, ProxyAuditSink audit, Executor blocking, SslContext listenerTls) {
+        this.planner = planner;
+        this.leaves = leaves;
+        this.audit = audit;
+        this.blocking = blocking;
+        this.listenerTls = listenerTls;
+        byte[] r = new byte[4];
+        new SecureRandom().nextBytes(r);
+        this.idPrefix = "px-" + HexFormat.of().formatHex(r) + "-";
+    }
+
+    String nextRequestId() {
+        return idPrefix + ids.incrementAndGet();
+    }
+
+    /** Remembers that {@code ch} carries traffic of {@code sessionId}, until it closes. */
+    void register(String sessionId, Channel ch) {
+        if (sessionId == null) {
+            return;
+        }
+        Set<Channel> set = sessions.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet());
+        if (set.add(ch)) {
+            ch.closeFuture().addListener(f -> {
+                set.remove(ch);
+                sessions.computeIfPresent(sessionId, (k, s) -> s.isEmpty() ? null : s);
+            });
+        }
+    }
+
+    /** Closes every client connection (tunnels, WebSockets) of the session; returns how many. */
+    public int closeSession(String sessionId) {
+        Set<Channel> set = sessions.remove(sessionId);
+        if (set == null) {
+            return 0;
+        }
+        set.forEach(Channel::close);
+        return set.size();
+    }
+
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    public void closePool() {
+        pool.closeAll();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.av.proxy.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+/**
+ * Replaces byte patterns in a stream that arrives in chunks, also when a pattern is split across
+ * chunks: after each chunk it holds back only the longest tail that could still start a pattern
+ * (so an SSE event that ends a chunk is not delayed unless its tail looks like a secret's start).
+ * Used to scrub echoed secrets from responses (replacement of equal length, so Content-Length
+ * stays valid) and to swap placeholders in request bodies. Not thread-safe: one per stream.
+ */
+public final class StreamReplacer {
+
+    /** {@code from} becomes {@code to}. */
+    public record Rule(byte[] from, byte[] to) {
+    }
+
+    private final List<Rule> rules;
+    private final int maxLen;
+    private byte[] held = new byte[0];
+    private int replaced;
+
+    public StreamReplacer(List<Rule> rules) {
+        this.rules = List.copyOf(rules);
+        this.maxLen = rules.stream().mapToInt(r -> r.from().length).max().orElse(0);
+    }
+
+    public boolean isEmpty() {
+        return rules.isEmpty();
+    }
+
+    /** How many replacements were made so far. */
+    public int replacements() {
+        return replaced;
+    }
+
+    /** Feeds a chunk and returns what can be emitted now. */
+    public byte[] feed(byte[] chunk) {
+        byte[] data = concat(held, chunk);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
+        int i = 0;
+        int emittedUpTo = 0;
+        while (i < data.length) {
+            Rule hit = matchAt(data, i);
+            if (hit != null) {
+                out.write(data, emittedUpTo, i - emittedUpTo);
+                out.write(hit.to(), 0, hit.to().length);
+                replaced++;
+                i += hit.from().length;
+                emittedUpTo = i;
+            } else {
+                i++;
+            }
+        }
+        int hold = partialTail(data, emittedUpTo);
+        out.write(data, emittedUpTo, data.length - emittedUpTo - hold);
+        held = java.util.Arrays.copyOfRange(data, data.length - hold, data.length);
+        return out.toByteArray();
+    }
+
+    /** Ends the stream: returns the held-back bytes. */
+    public byte[] finish() {
+        byte[] rest = held;
+        held = new byte[0];
+        return rest;
+    }
+
+    private Rule matchAt(byte[] data, int at) {
+        for (Rule r : rules) {
+            byte[] p = r.from();
+            if (at + p.length <= data.length && data[at] == p[0]) {
+                boolean eq = true;
+                for (int k = 1; k < p.length && eq; k++) {
+                    eq = data[at + k] == p[k];
+                }
+                if (eq) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Length of the longest suffix of data[from..] that is a proper prefix of some pattern. */
+    private int partialTail(byte[] data, int from) {
+        int max = Math.min(maxLen - 1, data.length - from);
+        for (int len = max; len > 0; len--) {
+            int start = data.length - len;
+            for (Rule r : rules) {
+                byte[] p = r.from();
+                if (len < p.length && regionEquals(data, start, p, len)) {
+                    return len;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static boolean regionEquals(byte[] data, int start, byte[] p, int len) {
+        for (int k = 0; k < len; k++) {
+            if (data[start + k] != p[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] r = new byte[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

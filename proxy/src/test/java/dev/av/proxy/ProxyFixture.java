@@ -1,0 +1,172 @@
+package dev.av.proxy;
+
+import dev.av.core.Secret;
+import dev.av.proxy.tls.ProxyCa;
+import dev.av.testing.net.ScriptedUpstream;
+import dev.av.testing.net.TestCa;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PasswordAuthentication;
+import java.net.ProxySelector;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A real proxy on 127.0.0.1:0 with hand-written port fakes (tokens, services, secrets, policy,
+ * settings, a recording audit sink), plus a scripted HTTPS upstream whose certificate comes from a
+ * separate test CA that the proxy trusts only through each service's {@code upstream_ca}.
+ */
+final class ProxyFixture implements AutoCloseable {
+
+    static final String SECRET = "ghp_S3cretValue0123456789abcdef";
+
+    final TestCa upstreamCa = TestCa.create("upstream test CA");
+    final Map<String, ProxyPrincipal> tokens = new ConcurrentHashMap<>();
+    final Set<String> expiredTokens = ConcurrentHashMap.newKeySet();
+    final List<ServiceRule> services = new CopyOnWriteArrayList<>();
+    final Map<String, Map<String, String>> secrets = new ConcurrentHashMap<>();
+    final AtomicInteger secretReads = new AtomicInteger();
+    final AtomicReference<AccessPolicy> policy = new AtomicReference<>((p, r) -> AccessDecision.allow());
+    final AtomicReference<ProxySettings> settings = new AtomicReference<>(ProxySettings.DEFAULTS.withAllowCidrs("127.0.0.0/8"));
+    final RecordingAuditSink audit = new RecordingAuditSink();
+    final Map<String, String> hosts = new ConcurrentHashMap<>(Map.of("localhost", "127.0.0.1"));
+    final List<AutoCloseable> closeables = new ArrayList<>();
+    ProxyServer proxy;
+    Path dir;
+
+    ProxyFixture() {
+        secrets.put("secret/data/github", Map.of("token", SECRET, "user", "octocat"));
+    }
+
+    ProxyFixture start() throws IOException {
+        dir = Files.createTempDirectory("av-proxy-test");
+        proxy = ProxyServer.start(ProxyOptions.builder()
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .ca(ProxyCa.generate(InstantSource.system()))
+                .authenticator(token -> {
+                    if (expiredTokens.contains(token)) {
+                        throw Problems.tokenExpired().exception();
+                    }
+                    ProxyPrincipal p = tokens.get(token);
+                    if (p == null) {
+                        throw Problems.tokenInvalid().exception();
+                    }
+                    return p;
+                })
+                .policy((p, r) -> policy.get().authorize(p, r))
+                .services(() -> List.copyOf(services))
+                .credentials((p, path) -> {
+                    secretReads.incrementAndGet();
+                    Map<String, String> fields = secrets.get(path);
+                    if (fields == null) {
+                        throw Problems.credentialUnavailable("?", "no secret at " + path).exception();
+                    }
+                    Map<String, Secret> out = new HashMap<>();
+                    fields.forEach((k, v) -> out.put(k, Secret.of(v)));
+                    return new SecretData(out, Duration.ZERO);
+                })
+                .settings(settings::get)
+                .audit(audit)
+                .resolver(this::resolve)
+                .build());
+        closeables.add(proxy);
+        return this;
+    }
+
+    private InetAddress[] resolve(String host) throws UnknownHostException {
+        String ip = hosts.get(host);
+        if (ip == null) {
+            throw new UnknownHostException(host);
+        }
+        return new InetAddress[] {InetAddress.getByName(ip)};
+    }
+
+    /** An HTTPS upstream on loopback with a certificate for {@code names}. */
+    ScriptedUpstream upstream(ScriptedUpstream.Handler handler, String... names) throws IOException {
+        ScriptedUpstream u = ScriptedUpstream.https(upstreamCa.serverContext(names.length == 0 ? new String[] {"localhost"} : names), handler);
+        closeables.add(u);
+        return u;
+    }
+
+    ScriptedUpstream upstream() throws IOException {
+        return upstream(ScriptedUpstream.ok());
+    }
+
+    /** Adds a service; {@code fields} as in the API; upstream_ca defaults to the test CA. */
+    ServiceRule service(String name, Map<String, Object> fields) {
+        Map<String, Object> f = new HashMap<>(fields);
+        f.putIfAbsent("upstream_ca", upstreamCa.rootPem());
+        ServiceRule rule = ServiceRule.fromMap(name, f);
+        services.add(rule);
+        return rule;
+    }
+
+    String token(String subject) {
+        String t = "avs." + UUID.randomUUID();
+        tokens.put(t, new ProxyPrincipal("session-" + subject + "-" + tokens.size(), subject, null));
+        return t;
+    }
+
+    String sessionOf(String token) {
+        return tokens.get(token).sessionId();
+    }
+
+    int port() {
+        return proxy.address().getPort();
+    }
+
+    String proxyUrl(String token) {
+        return "http://agent:" + token + "@127.0.0.1:" + port();
+    }
+
+    Path caFile() throws IOException {
+        Path f = dir.resolve("av-ca.pem");
+        Files.writeString(f, proxy.ca().trustBundlePem());
+        return f;
+    }
+
+    /** A JDK HttpClient going through the proxy with {@code token}, trusting only av's root. */
+    HttpClient client(String token) {
+        return HttpClient.newBuilder()
+                .proxy(ProxySelector.of(proxy.address()))
+                .authenticator(new Authenticator() {
+                    @Override
+                    protected PasswordAuthentication getPasswordAuthentication() {
+                        return getRequestorType() == RequestorType.PROXY && token != null
+                                ? new PasswordAuthentication("agent", token.toCharArray()) : null;
+                    }
+                })
+                .sslContext(TestCa.trusting(proxy.ca().trustBundlePem()))
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.av.proxy.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class StreamReplacerTest {
+
+    private static StreamReplacer scrubbing(String secret) {
+        return new StreamReplacer(List.of(new StreamReplacer.Rule(secret.getBytes(StandardCharsets.UTF_8),
+                "*".repeat(secret.length()).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static String run(StreamReplacer r, String... chunks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String c : chunks) {
+            out.writeBytes(r.feed(c.getBytes(StandardCharsets.UTF_8)));
+        }
+        out.writeBytes(r.finish());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aSecretSplitAcrossTwoChunksIsReplaced() {
+        StreamReplacer r = scrubbing("s3cr3t-value");
+        assertThat(run(r, "before s3cr", "3t-value after")).isEqualTo("before ************ after");
+        assertThat(r.replacements()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyATailThatCouldStartTheSecretIsHeldBack() {
+        StreamReplacer r = scrubbing("s3cr3t-value");
+        assertThat(new String(r.feed("data: one\n\n".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)).isEqualTo("data: one\n\n");
+        assertThat(new String(r.feed("x s3c".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)).isEqualTo("x ");
+        assertThat(new String(r.finish(), StandardCharsets.UTF_8)).isEqualTo("s3c");
+    }
+
+    @Test
+    void placeholdersMayBeReplacedByLongerValues() {
+        StreamReplacer r = new StreamReplacer(List.of(new StreamReplacer.Rule("__T__".getBytes(), "a-much-longer-value".getBytes())));
+        assertThat(run(r, "{\"t\":\"__", "T__\",\"u\":\"__T__\"}")).isEqualTo("{\"t\":\"a-much-longer-value\",\"u\":\"a-much-longer-value\"}");
+    }
+
+    @Test
+    void randomChunkingGivesTheSameResultAsOneChunk() {
+        String secret = "tok_ABCDEFGH12345678";
+        String text = ("lorem " + secret + " ipsum tok_ABC " + secret + secret + " end ").repeat(20);
+        String expected = text.replace(secret, "*".repeat(secret.length()));
+        Random random = new Random(42);
+        for (int round = 0; round < 200; round++) {
+            StreamReplacer r = scrubbing(secret);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] all = text.getBytes(StandardCharsets.UTF_8);
+            int at = 0;
+            while (at < all.length) {
+                int n = Math.min(all.length - at, 1 + random.nextInt(30));
+                out.writeBytes(r.feed(java.util.Arrays.copyOfRange(all, at, at + n)));
+                at += n;
+            }
+            out.writeBytes(r.finish());
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+        }
+    }
+}
