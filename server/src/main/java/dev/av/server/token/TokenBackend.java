@@ -212,6 +212,16 @@ public final class TokenBackend implements RoutedBackend {
         if (e.delegationId() != null) {
             d.put("delegation_id", e.delegationId());
         }
+        // RFC 8693: who the token is for (the user when acting on behalf of one) and the acting agent
+        if (e.agent() != null) {
+            d.put("sub", e.delegateUser() != null ? e.delegateUser() : e.agent());
+            d.put("act", Map.of("sub", e.agent()));
+        } else if (e.delegateUser() != null) {
+            d.put("sub", e.delegateUser());
+        }
+        if (e.restrictions() != null) {
+            d.put("restrictions", e.restrictions());
+        }
         return d;
     }
 
