@@ -37,6 +37,7 @@ public final class Commands {
             dev.av.cli.kv.KvCommand.class,
             dev.av.cli.agent.AgentCommand.class,
             dev.av.cli.audit.AuditCommand.class,
+            dev.av.cli.policy.PolicyCommand.class,
             dev.av.cli.proxy.ProxyCommand.class,
             dev.av.cli.proxy.RunCommand.class,
             // one line per area, e.g.: dev.av.cli.policy.PolicyCommand.class,
