@@ -34,6 +34,8 @@ public final class Commands {
             TokenCommand.class,
             dev.av.cli.kv.KvCommand.class,
             dev.av.cli.agent.AgentCommand.class,
+            dev.av.cli.secrets.SecretsCommand.class,
+            dev.av.cli.secrets.LeaseCommand.class,
             // one line per area, e.g.: dev.av.cli.policy.PolicyCommand.class,
             CompletionCommand.class);
 
