@@ -59,6 +59,7 @@ public final class VaultEngine implements SecretEngine, LeaseHandler {
     private final Map<String, String> kvMounts = new ConcurrentHashMap<>();
     private volatile UpstreamClient client;
     private volatile boolean tokenLost;
+    private volatile Duration kvCacheTtl = Duration.ofMinutes(1);
     private ScheduledExecutorService maintenance;
 
     /** A cached secret. {@code avLease} is null for KV secrets. */
@@ -133,6 +134,7 @@ public final class VaultEngine implements SecretEngine, LeaseHandler {
     private synchronized void reconnect(UpstreamConfig cfg) {
         UpstreamClient old = client;
         client = new UpstreamClient(mount, cfg, new Relay());
+        kvCacheTtl = cfg.kvCacheTtl();
         kvMounts.clear();
         if (old != null) {
             old.close();
@@ -147,6 +149,7 @@ public final class VaultEngine implements SecretEngine, LeaseHandler {
                     UpstreamConfig cfg = store.load().orElseThrow(() -> new AvException(AvException.Kind.UNAVAILABLE,
                             "this vault mount has no upstream configured: write " + mount + "/config"));
                     client = new UpstreamClient(mount, cfg, new Relay());
+                    kvCacheTtl = cfg.kvCacheTtl();
                 }
                 c = client;
             }
@@ -242,7 +245,7 @@ public final class VaultEngine implements SecretEngine, LeaseHandler {
         boolean renewable = Boolean.TRUE.equals(answer.body().get("renewable"));
         if (upstreamLease.isEmpty() || duration <= 0) {
             Cached kv = new Cached(data, null, null, false, Duration.ZERO,
-                    clock.instant().plus(store.load().map(UpstreamConfig::kvCacheTtl).orElse(Duration.ofMinutes(1))));
+                    clock.instant().plus(kvCacheTtl));
             cache.put(key, kv);
             return EngineResponse.of(data);
         }

@@ -191,6 +191,24 @@ class VaultUpstreamTest {
     }
 
     @Test
+    void avsOwnUpstreamTokenIsRenewedBeforeItExpires() throws Exception {
+        Api.Res t = up.post("auth/token/create", "{\"policies\":[\"root\"],\"ttl\":\"12s\",\"renewable\":true}");
+        String token = t.auth().get("client_token").asText();
+        api.post("sys/mounts/renewing", "{\"type\":\"vault\"}");
+        configure("renewing", upstream.apiAddress(), token);
+        assertThat(api.get("renewing/database/roles/ro").status()).isEqualTo(200); // logs in (lookup-self)
+        // spring-vault renews a few seconds before expiry; wait for it, bounded
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Api.Res lookup = up.post("auth/token/lookup", "{\"token\":\"" + token + "\"}");
+        while (!lookup.data().has("last_renewal_time") && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            lookup = up.post("auth/token/lookup", "{\"token\":\"" + token + "\"}");
+        }
+        assertThat(lookup.data().has("last_renewal_time")).as(lookup.toString()).isTrue();
+        assertThat(api.get("renewing/database/roles/ro").status()).isEqualTo(200);
+    }
+
+    @Test
     void theUpstreamConfigIsSealedAndNeverShowsTheToken() {
         Api.Res cfg = api.get("upstream/config");
         assertThat(cfg.status()).as(cfg.toString()).isEqualTo(200);
