@@ -107,6 +107,21 @@ class VaultUpstreamTest {
     }
 
     @Test
+    void aKvVersionTwoSecretIsDetectedAndReadAsItsFields() {
+        Api.Res w = up.post("secret/data/app", "{\"data\":{\"api_key\":\"k-123\"}}");
+        assertThat(w.status()).as(w.toString()).isEqualTo(200);
+        Api.Res r = api.get("upstream/secret/app");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.data().get("api_key").asText()).isEqualTo("k-123");
+        assertThat(r.json().get("lease_id").asText()).isEmpty();
+        Api.Res explicit = api.get("upstream/secret/data/app");
+        assertThat(explicit.data().get("data").get("api_key").asText()).isEqualTo("k-123");
+        assertThat(api.list("upstream/secret/").data().get("keys").toString()).contains("app");
+        assertThat(api.get("upstream/secret/missing").status()).isEqualTo(404);
+        assertThat(api.post("upstream/secret/app", "{\"x\":\"y\"}").status()).isEqualTo(405);
+    }
+
+    @Test
     void renewingTheAvLeaseRenewsTheUpstreamLease() {
         Api session = session();
         Api.Res creds = session.get("upstream/database/creds/ro");
