@@ -6,6 +6,7 @@ import dev.av.cli.generic.PatchCommand;
 import dev.av.cli.generic.ReadCommand;
 import dev.av.cli.generic.WriteCommand;
 import dev.av.cli.operator.OperatorCommand;
+import dev.av.cli.server.ServerCommand;
 import dev.av.cli.status.LoginCommand;
 import dev.av.cli.status.StatusCommand;
 import dev.av.cli.token.TokenCommand;
@@ -23,6 +24,7 @@ import java.util.List;
 public final class Commands {
 
     public static final List<Class<?>> TOP_LEVEL = List.of(
+            ServerCommand.class,
             StatusCommand.class,
             OperatorCommand.class,
             LoginCommand.class,
@@ -36,6 +38,7 @@ public final class Commands {
             dev.av.cli.agent.AgentCommand.class,
             dev.av.cli.secrets.SecretsCommand.class,
             dev.av.cli.secrets.LeaseCommand.class,
+            dev.av.cli.audit.AuditCommand.class,
             // one line per area, e.g.: dev.av.cli.policy.PolicyCommand.class,
             CompletionCommand.class);
 

@@ -37,6 +37,8 @@ public final class Train {
         String mode = args.length > 0 ? args[0] : "cli";
         if (mode.equals("cli")) {
             cli();
+        } else if (mode.equals("server")) {
+            dev.av.cli.server.ServerTraining.run();
         } else {
             throw new IllegalArgumentException("unknown training mode " + mode);
         }

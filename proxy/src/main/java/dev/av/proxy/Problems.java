@@ -16,7 +16,7 @@ public final class Problems {
     }
 
     public static Problem tokenInvalid() {
-        return Problem.of(407, "token_invalid", "Token not accepted", "the proxy token is unknown or was revoked",
+        return Problem.of(407, "token_invalid", "Token not accepted", "the proxy token is unknown, expired or revoked",
                 "obtain a new session token (`av run` creates one)");
     }
 
@@ -26,7 +26,7 @@ public final class Problems {
     }
 
     public static Problem sealed() {
-        return Problem.of(503, "sealed", "av is sealed", "the server is sealed; no request can be authorized",
+        return Problem.of(407, "sealed", "av is sealed", "the server is sealed; no token can be checked until it is unsealed",
                 "ask an operator to unseal av");
     }
 

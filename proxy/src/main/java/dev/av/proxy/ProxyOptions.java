@@ -6,12 +6,13 @@ import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Everything {@link ProxyServer} needs: listeners, the CA and the ports. Built with {@link #builder()};
  * configuration arrives here, nothing in the proxy reads the environment.
  */
-public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, ProxyCa ca, ProxyAuthenticator authenticator,
+public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, Supplier<ProxyCa> ca, ProxyAuthenticator authenticator,
                            AccessPolicy policy, ServiceCatalog services, CredentialSource credentials,
                            SettingsSource settings, ProxyAuditSink audit, HostResolver resolver, Executor blocking,
                            InstantSource clock, boolean preferNativeTls, int eventLoopThreads) {
@@ -35,7 +36,7 @@ public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, Pr
     public static final class Builder {
         private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 14322);
         private InetSocketAddress tlsBind;
-        private ProxyCa ca;
+        private Supplier<ProxyCa> ca;
         private ProxyAuthenticator authenticator;
         private AccessPolicy policy;
         private ServiceCatalog services;
@@ -50,7 +51,9 @@ public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, Pr
 
         public Builder bind(InetSocketAddress v) { bind = v; return this; }
         public Builder tlsBind(InetSocketAddress v) { tlsBind = v; return this; }
-        public Builder ca(ProxyCa v) { ca = v; return this; }
+        public Builder ca(ProxyCa v) { ca = () -> v; return this; }
+        /** The CA, fetched on first need (e.g. once av is unsealed); may throw while it is unavailable. */
+        public Builder caSource(Supplier<ProxyCa> v) { ca = v; return this; }
         public Builder authenticator(ProxyAuthenticator v) { authenticator = v; return this; }
         public Builder policy(AccessPolicy v) { policy = v; return this; }
         public Builder services(ServiceCatalog v) { services = v; return this; }

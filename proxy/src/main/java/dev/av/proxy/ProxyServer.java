@@ -37,19 +37,20 @@ public final class ProxyServer implements AutoCloseable {
     private final Channel listener;
     private final Channel tlsListener;
     private final ProxyRuntime runtime;
-    private final AtomicReference<ProxyCa> ca;
+    private final AtomicReference<ProxyCa> ca = new AtomicReference<>();
+    private final java.util.function.Supplier<ProxyCa> caSource;
     private final LeafCache leaves;
     private final CredentialCache credentials;
     private final SslProvider provider;
 
     private ProxyServer(ProxyOptions o) throws InterruptedException {
-        this.ca = new AtomicReference<>(o.ca());
+        this.caSource = o.ca();
         this.provider = TlsProviders.choose(o.preferNativeTls());
-        this.leaves = new LeafCache(ca::get, provider, o.blocking(), o.clock());
+        this.leaves = new LeafCache(this::ca, provider, o.blocking(), o.clock());
         this.credentials = new CredentialCache(o.credentials(), o.clock());
         Planner planner = new Planner(o.authenticator(), o.policy(), o.services(), credentials, o.settings(), o.audit(),
                 o.resolver(), new UpstreamTls(provider));
-        SslContext listenerTls = o.tlsBind() == null ? null : listenerContext(o);
+        java.util.function.Supplier<SslContext> listenerTls = o.tlsBind() == null ? null : memo(() -> listenerContext(o));
         this.runtime = new ProxyRuntime(planner, leaves, o.audit(), o.blocking(), listenerTls);
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         this.workers = new MultiThreadIoEventLoopGroup(o.eventLoopThreads(), NioIoHandler.newFactory());
@@ -81,7 +82,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private SslContext listenerContext(ProxyOptions o) {
         String host = o.tlsBind().getHostString();
-        ProxyCa.Leaf leaf = o.ca().issueLeaf(host);
+        ProxyCa.Leaf leaf = ca().issueLeaf(host);
         try {
             return SslContextBuilder.forServer(leaf.key(), leaf.chain()).sslProvider(provider).build();
         } catch (javax.net.ssl.SSLException e) {
@@ -98,8 +99,10 @@ public final class ProxyServer implements AutoCloseable {
         return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
     }
 
+    /** The signing CA, fetched from the source on first need. */
     public ProxyCa ca() {
-        return ca.get();
+        ProxyCa c = ca.get();
+        return c != null ? c : ca.updateAndGet(x -> x != null ? x : caSource.get());
     }
 
     /** The TLS engine in use: {@code OPENSSL} (BoringSSL via netty-tcnative) or {@code JDK}. */
@@ -131,6 +134,14 @@ public final class ProxyServer implements AutoCloseable {
         }
         runtime.closePool();
         shutdownGroups();
+    }
+
+    private static <T> java.util.function.Supplier<T> memo(java.util.function.Supplier<T> s) {
+        AtomicReference<T> ref = new AtomicReference<>();
+        return () -> {
+            T v = ref.get();
+            return v != null ? v : ref.updateAndGet(x -> x != null ? x : s.get());
+        };
     }
 
     private void shutdownGroups() {

@@ -2,6 +2,7 @@ package dev.av.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.av.testing.net.RawProxyClient;
 import dev.av.testing.net.ScriptedUpstream;
 import dev.av.testing.net.TestCa;
 import java.net.ServerSocket;
@@ -43,9 +44,9 @@ class RefusalTest {
     }
 
     /** CONNECT to localhost:port, TLS inside, one request with a raw target. */
-    private RawClient.Response through(String host, String target) throws Exception {
-        try (RawClient c = RawClient.open(fx.port())) {
-            RawClient.Response connect = c.connect(host + ":" + up.port(), token);
+    private RawProxyClient.Response through(String host, String target) throws Exception {
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
+            RawProxyClient.Response connect = c.connect(host + ":" + up.port(), token);
             if (connect.status() != 200) {
                 return connect;
             }
@@ -54,7 +55,7 @@ class RefusalTest {
         }
     }
 
-    private static void assertProblem(RawClient.Response r, int status, String code) {
+    private static void assertProblem(RawProxyClient.Response r, int status, String code) {
         assertThat(r.status()).isEqualTo(status);
         assertThat(r.header("content-type")).isEqualTo("application/problem+json");
         assertThat(r.body()).contains("\"code\":\"" + code + "\"").contains("\"refused_by\":\"av\"");
@@ -63,8 +64,8 @@ class RefusalTest {
     @Test
     void connectWithoutATokenIsRefusedWith407() throws Exception {
         fx.service("github", svc());
-        try (RawClient c = RawClient.open(fx.port())) {
-            RawClient.Response r = c.connect("localhost:" + up.port(), null);
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
+            RawProxyClient.Response r = c.connect("localhost:" + up.port(), null);
             assertProblem(r, 407, "proxy_auth_required");
             assertThat(r.header("proxy-authenticate")).startsWith("Basic");
         }
@@ -73,7 +74,7 @@ class RefusalTest {
     @Test
     void unknownTokenIsRefusedWith407TokenInvalid() throws Exception {
         fx.service("github", svc());
-        try (RawClient c = RawClient.open(fx.port())) {
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
             assertProblem(c.connect("localhost:" + up.port(), "avs.not-a-token"), 407, "token_invalid");
         }
     }
@@ -82,15 +83,15 @@ class RefusalTest {
     void expiredTokenIsRejectedWith407TokenExpired() throws Exception {
         fx.service("github", svc());
         fx.expiredTokens.add(token);
-        try (RawClient c = RawClient.open(fx.port())) {
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
             assertProblem(c.connect("localhost:" + up.port(), token), 407, "token_expired");
         }
     }
 
     @Test
     void hostsNoServiceMatchesAreRefusedByDefault() throws Exception {
-        try (RawClient c = RawClient.open(fx.port())) {
-            RawClient.Response r = c.connect("localhost:" + up.port(), token);
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
+            RawProxyClient.Response r = c.connect("localhost:" + up.port(), token);
             assertProblem(r, 403, "no_service");
             assertThat(r.body()).contains("/v1/proxy/discover");
         }
@@ -103,7 +104,7 @@ class RefusalTest {
         fx.hosts.put("a.b.example.com", "127.0.0.1");
         fx.hosts.put("example.com", "127.0.0.1");
         fx.service("wild", svc("host", "*.example.com"));
-        RawClient.Response ok = through("api.example.com", "/x");
+        RawProxyClient.Response ok = through("api.example.com", "/x");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + ProxyFixture.SECRET);
         assertProblem(through("a.b.example.com", "/x"), 403, "no_service");
@@ -116,9 +117,9 @@ class RefusalTest {
         ScriptedUpstream plain = ScriptedUpstream.plain(ScriptedUpstream.ok());
         fx.closeables.add(plain);
         fx.service("github", svc("port", plain.port()));
-        try (RawClient c = RawClient.open(fx.port())) {
-            RawClient.Response r = c.request("GET", "http://localhost:" + plain.port() + "/user", "localhost:" + plain.port(),
-                    "Proxy-Authorization: " + RawClient.basic(token) + "\r\n", null);
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
+            RawProxyClient.Response r = c.request("GET", "http://localhost:" + plain.port() + "/user", "localhost:" + plain.port(),
+                    "Proxy-Authorization: " + RawProxyClient.basic(token) + "\r\n", null);
             assertProblem(r, 403, "plaintext_not_allowed");
         }
         assertThat(plain.connectionCount()).isZero();
@@ -129,9 +130,9 @@ class RefusalTest {
         ScriptedUpstream plain = ScriptedUpstream.plain(ScriptedUpstream.ok());
         fx.closeables.add(plain);
         fx.service("legacy", svc("port", plain.port(), "scheme", "http", "allow_plaintext", true));
-        try (RawClient c = RawClient.open(fx.port())) {
-            RawClient.Response r = c.request("GET", "http://localhost:" + plain.port() + "/v1", "localhost:" + plain.port(),
-                    "Proxy-Authorization: " + RawClient.basic(token) + "\r\n", null);
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
+            RawProxyClient.Response r = c.request("GET", "http://localhost:" + plain.port() + "/v1", "localhost:" + plain.port(),
+                    "Proxy-Authorization: " + RawProxyClient.basic(token) + "\r\n", null);
             assertThat(r.status()).isEqualTo(200);
         }
         var seen = plain.takeRequest();
@@ -141,9 +142,9 @@ class RefusalTest {
 
     @Test
     void absoluteFormHttpsIsRefusedSoTlsIsNeverStripped() throws Exception {
-        try (RawClient c = RawClient.open(fx.port())) {
-            RawClient.Response r = c.request("GET", "https://localhost:" + up.port() + "/", "localhost",
-                    "Proxy-Authorization: " + RawClient.basic(token) + "\r\n", null);
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
+            RawProxyClient.Response r = c.request("GET", "https://localhost:" + up.port() + "/", "localhost",
+                    "Proxy-Authorization: " + RawProxyClient.basic(token) + "\r\n", null);
             assertProblem(r, 400, "use_connect");
         }
     }
@@ -162,7 +163,7 @@ class RefusalTest {
     @Test
     void serviceMethodListIsEnforced() throws Exception {
         fx.service("ro", svc("methods", List.of("GET")));
-        try (RawClient c = RawClient.open(fx.port())) {
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
             c.connect("localhost:" + up.port(), token);
             c.startTls("localhost", TestCa.trusting(fx.proxy.ca().trustBundlePem()));
             assertProblem(c.request("DELETE", "/repo", "localhost:" + up.port(), null, null), 403, "method_not_allowed");
@@ -175,7 +176,7 @@ class RefusalTest {
     void policyDenialSaysWhatToAskFor() throws Exception {
         fx.service("github", svc());
         fx.policy.set((p, r) -> r.path().startsWith("/admin") ? AccessDecision.deny("no policy grants it", null) : AccessDecision.allow());
-        RawClient.Response r = through("localhost", "/admin/users");
+        RawProxyClient.Response r = through("localhost", "/admin/users");
         assertProblem(r, 403, "policy_denied");
         assertThat(r.body()).contains("proxy/localhost/admin/users").contains("\"suggestion\"").contains("read");
         assertThat(up.pendingRequests()).isZero();
@@ -195,7 +196,7 @@ class RefusalTest {
     @Test
     void auditFailureFailsClosed() throws Exception {
         fx.service("github", svc());
-        try (RawClient c = RawClient.open(fx.port())) {
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
             c.connect("localhost:" + up.port(), token);
             c.startTls("localhost", TestCa.trusting(fx.proxy.ca().trustBundlePem()));
             fx.audit.failing.set(true);
@@ -210,7 +211,7 @@ class RefusalTest {
         assertProblem(through("localhost", "/"), 502, "credential_unavailable");
         fx.services.clear();
         fx.service("gh2", svc("credential", "secret/data/github#missing"));
-        RawClient.Response r = through("localhost", "/");
+        RawProxyClient.Response r = through("localhost", "/");
         assertProblem(r, 502, "credential_unavailable");
         assertThat(r.body()).contains("missing").doesNotContain(ProxyFixture.SECRET);
         assertThat(up.connectionCount()).isZero();
@@ -223,7 +224,7 @@ class RefusalTest {
             closedPort = s.getLocalPort();
         }
         fx.service("gone", svc("port", closedPort));
-        try (RawClient c = RawClient.open(fx.port())) {
+        try (RawProxyClient c = RawProxyClient.open(fx.port())) {
             c.connect("localhost:" + closedPort, token);
             c.startTls("localhost", TestCa.trusting(fx.proxy.ca().trustBundlePem()));
             assertProblem(c.request("GET", "/", "localhost:" + closedPort, null, null), 502, "upstream_unreachable");

@@ -2,6 +2,7 @@ package dev.av.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.av.testing.net.RawProxyClient;
 import dev.av.testing.net.ScriptedUpstream;
 import dev.av.testing.net.TestCa;
 import java.io.IOException;
@@ -45,8 +46,8 @@ class RevocationTest {
         fx.close();
     }
 
-    private RawClient tunnel() throws IOException {
-        RawClient c = RawClient.open(fx.port());
+    private RawProxyClient tunnel() throws IOException {
+        RawProxyClient c = RawProxyClient.open(fx.port());
         assertThat(c.connect("localhost:" + up.port(), token).status()).isEqualTo(200);
         c.startTls("localhost", TestCa.trusting(fx.proxy.ca().trustBundlePem()));
         return c;
@@ -54,10 +55,10 @@ class RevocationTest {
 
     @Test
     void revokedTokenIsRefusedOnTheNextRequestOfAnOpenTunnel() throws Exception {
-        try (RawClient c = tunnel()) {
+        try (RawProxyClient c = tunnel()) {
             assertThat(c.request("GET", "/one", "localhost:" + up.port(), null, null).status()).isEqualTo(200);
             fx.tokens.remove(token);
-            RawClient.Response r = c.request("GET", "/two", "localhost:" + up.port(), null, null);
+            RawProxyClient.Response r = c.request("GET", "/two", "localhost:" + up.port(), null, null);
             assertThat(r.status()).isEqualTo(407);
             assertThat(r.body()).contains("\"code\":\"token_invalid\"");
             assertThat(c.closedByPeer()).as("the tunnel is closed after the refusal").isTrue();
@@ -68,8 +69,8 @@ class RevocationTest {
 
     @Test
     void webSocketIsRelayedAndClosedWhenTheSessionIsRevoked() throws Exception {
-        try (RawClient c = tunnel()) {
-            RawClient.Response r = c.request("GET", "/socket", "localhost:" + up.port(),
+        try (RawProxyClient c = tunnel()) {
+            RawProxyClient.Response r = c.request("GET", "/socket", "localhost:" + up.port(),
                     "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n", null);
             assertThat(r.status()).isEqualTo(101);
             assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + ProxyFixture.SECRET);

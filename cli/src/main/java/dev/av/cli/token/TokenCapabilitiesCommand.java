@@ -42,6 +42,9 @@ public final class TokenCapabilitiesCommand extends ClientCommand {
             l.forEach(c -> list.add(String.valueOf(c)));
         }
         list.sort(null);
+        if (list.isEmpty()) {
+            list.add("deny");
+        }
         if (outputFormat() == Format.TABLE) {
             out().println(String.join(", ", list));
         } else if (outputFormat() == Format.JSON) {

@@ -222,6 +222,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             token = tokenFrom(req.headers());
         }
         Planner.Incoming in = new Planner.Incoming(ex.id, token, req.method().name(), scheme, host, port, target, remote());
+        ex.incoming = in;
         Exchange current = ex;
         CompletableFuture.supplyAsync(() -> rt.planner.plan(in), rt.blocking)
                 .whenComplete((plan, err) -> ctx.executor().execute(() -> current.planned(plan, err)));
@@ -244,11 +245,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         String token = tokenFrom(req.headers());
         Exchange current = ex;
+        current.incoming = new Planner.Incoming(current.id, null, "CONNECT", "https", host, port, null, remote());
         CompletableFuture.supplyAsync(() -> {
             try {
                 return rt.planner.planConnect(token, host, port);
             } catch (ProblemException e) {
-                auditConnectRefusal(current.id, host, port, e.problem());
+                auditConnectRefusal(current.incoming, e.problem());
                 throw e;
             }
         }, rt.blocking).whenComplete((plan, err) -> ctx.executor().execute(() -> {
@@ -268,9 +270,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }));
     }
 
-    private void auditConnectRefusal(String id, String host, int port, Problem p) {
+    private void auditConnectRefusal(Planner.Incoming in, Problem p) {
         try {
-            rt.audit.record(new ProxyAuditEvent.Request(id, null, null, remote(), "CONNECT", "https", host, port, null, null, "deny", p.code()));
+            rt.audit.record(Planner.denial(in, null, null, null, p.code()));
         } catch (RuntimeException ignored) {
             // the CONNECT is refused anyway
         }
@@ -330,6 +332,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     final class Exchange implements UpstreamHandler.Owner {
         final String id = rt.nextRequestId();
         final HttpRequest req;
+        Planner.Incoming incoming;
         final long started = System.nanoTime();
         final boolean keepAlive;
         State state = State.PLANNING;
@@ -740,9 +743,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (plan == null && problemCode == null) {
                 return;
             }
-            String subject = plan == null ? null : plan.principal().subject();
-            String service = plan == null ? null : plan.service().name();
-            ProxyAuditEvent.Response e = new ProxyAuditEvent.Response(id, subject, service, code, requestBytes, responseBytes,
+            ProxyAuditEvent.Request request = plan != null ? plan.audit()
+                    : incoming != null ? Planner.denial(incoming, null, null, null, problemCode)
+                    : new ProxyAuditEvent.Request(id, null, remote(), req.method().name(), null, null, 0, null, null, null, "deny", problemCode);
+            ProxyAuditEvent.Response e = new ProxyAuditEvent.Response(request, code, requestBytes, responseBytes,
                     headerScrubs + (scrubber == null ? 0 : scrubber.replacements()), problemCode,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             Channel ch = ctx.channel();

@@ -17,11 +17,12 @@ import java.util.Map;
  * @param bodyRules placeholder swaps for the request body (empty: the body streams unchanged)
  * @param scrubRules echoes of injected secrets to mask in the response
  * @param tls the upstream TLS context, null for plain http
+ * @param audit the request entry written before forwarding
  */
 record Plan(String requestId, ProxyPrincipal principal, ServiceRule service, String scheme, String host, int port,
             String uri, List<Map.Entry<String, String>> setHeaders, List<StreamReplacer.Rule> headerRules,
             List<StreamReplacer.Rule> bodyRules, List<StreamReplacer.Rule> scrubRules, InetAddress address,
-            SslContext tls) {
+            SslContext tls, dev.av.proxy.ProxyAuditEvent.Request audit) {
 
     @Override
     public String toString() {

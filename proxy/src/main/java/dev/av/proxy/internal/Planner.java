@@ -110,9 +110,10 @@ public final class Planner {
             service = match(in);
             checkServiceLists(service, in.method(), target.path());
             authorize(principal, in, service, target.path());
-            Plan plan = rewrite(in, principal, service, target);
-            audit.record(new ProxyAuditEvent.Request(in.requestId(), principal.subject(), principal.sessionId(), in.remote(),
-                    in.method(), in.scheme(), in.host(), in.port(), target.path(), service.name(), "allow", null));
+            ProxyAuditEvent.Request entry = new ProxyAuditEvent.Request(in.requestId(), principal, in.remote(), in.method(),
+                    in.scheme(), in.host(), in.port(), target.path(), target.query(), service.name(), "allow", null);
+            Plan plan = rewrite(in, principal, service, target, entry);
+            audit.record(entry);
             return plan;
         } catch (ProblemException e) {
             auditDenial(in, principal, service, target, e.problem());
@@ -128,12 +129,18 @@ public final class Planner {
             return;
         }
         try {
-            audit.record(new ProxyAuditEvent.Request(in.requestId(), p == null ? null : p.subject(), p == null ? null : p.sessionId(),
-                    in.remote(), in.method(), in.scheme(), in.host(), in.port(), target == null ? null : target.path(),
-                    service == null ? null : service.name(), "deny", problem.code()));
+            audit.record(denial(in, p, service, target, problem.code()));
         } catch (RuntimeException auditFailure) {
             throw Problems.auditUnavailable().exception();
         }
+    }
+
+    /** The request entry of a refused request. */
+    static ProxyAuditEvent.Request denial(Incoming in, ProxyPrincipal p, ServiceRule service, PathNormaliser.Target target,
+                                          String code) {
+        return new ProxyAuditEvent.Request(in.requestId(), p, in.remote(), in.method(), in.scheme(), in.host(), in.port(),
+                target == null ? null : target.path(), target == null ? null : target.query(),
+                service == null ? null : service.name(), "deny", code);
     }
 
     private ProxyPrincipal authenticate(String token) {
@@ -191,7 +198,8 @@ public final class Planner {
         }
     }
 
-    private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target) {
+    private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target,
+                         ProxyAuditEvent.Request entry) {
         ProxySettings s = settings.settings();
         Map<String, SecretData> reads = new HashMap<>();
         Map<CredentialRef, Secret> values = new LinkedHashMap<>();
@@ -245,7 +253,7 @@ public final class Planner {
         InetAddress address = EgressGuard.resolve(resolver, in.host(), s.upstreamAllowCidrs());
         String uri = query == null ? path : path + "?" + query;
         return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, setHeaders, headerRules,
-                bodyRules, scrub, address, in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null);
+                bodyRules, scrub, address, in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry);
     }
 
     private SecretData readOrFail(ProxyPrincipal principal, ServiceRule service, String path, ProxySettings s) {

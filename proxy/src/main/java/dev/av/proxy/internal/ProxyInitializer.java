@@ -31,7 +31,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         if (tlsListener) {
-            ch.pipeline().addLast("listener-tls", rt.listenerTls.newHandler(ch.alloc()));
+            ch.pipeline().addLast("listener-tls", rt.listenerTls.get().newHandler(ch.alloc()));
         }
         long idle = rt.planner.settings().idleTimeout().toSeconds();
         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.SECONDS));

@@ -22,12 +22,13 @@ public final class ProxyRuntime {
     final UpstreamPool pool = new UpstreamPool();
     final ProxyAuditSink audit;
     final Executor blocking;
-    final SslContext listenerTls;
+    final java.util.function.Supplier<SslContext> listenerTls;
     private final ConcurrentHashMap<String, Set<Channel>> sessions = new ConcurrentHashMap<>();
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
 
-    public ProxyRuntime(Planner planner, LeafCache leaves, ProxyAuditSink audit, Executor blocking, SslContext listenerTls) {
+    public ProxyRuntime(Planner planner, LeafCache leaves, ProxyAuditSink audit, Executor blocking,
+                        java.util.function.Supplier<SslContext> listenerTls) {
         this.planner = planner;
         this.leaves = leaves;
         this.audit = audit;

@@ -1,4 +1,4 @@
-package dev.av.proxy;
+package dev.av.testing.net;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,10 +19,11 @@ import javax.net.ssl.SSLSocket;
  * A byte-level HTTP/1.1 client for the proxy, for what real clients hide or normalise: CONNECT
  * responses, raw request targets ({@code /api/../admin}), WebSocket upgrades, connection closes.
  */
-final class RawClient implements AutoCloseable {
+public final class RawProxyClient implements AutoCloseable {
 
-    record Response(int status, Map<String, String> headers, String body) {
-        String header(String name) {
+    /** A response: status, lower-case headers, body. */
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
@@ -32,7 +33,7 @@ final class RawClient implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
-    private RawClient(Socket s) throws IOException {
+    private RawProxyClient(Socket s) throws IOException {
         this.plain = s;
         this.socket = s;
         s.setSoTimeout(20_000);
@@ -40,17 +41,17 @@ final class RawClient implements AutoCloseable {
         this.out = s.getOutputStream();
     }
 
-    static RawClient open(int port) throws IOException {
+    public static RawProxyClient open(int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        return new RawClient(s);
+        return new RawProxyClient(s);
     }
 
-    static String basic(String token) {
+    public static String basic(String token) {
         return "Basic " + Base64.getEncoder().encodeToString(("agent:" + token).getBytes(StandardCharsets.UTF_8));
     }
 
-    Response connect(String authority, String token) throws IOException {
+    public Response connect(String authority, String token) throws IOException {
         StringBuilder sb = new StringBuilder("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n");
         if (token != null) {
             sb.append("Proxy-Authorization: ").append(basic(token)).append("\r\n");
@@ -60,7 +61,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Starts TLS inside the tunnel, trusting {@code trust}. */
-    void startTls(String host, SSLContext trust) throws IOException {
+    public void startTls(String host, SSLContext trust) throws IOException {
         SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(socket, host, socket.getPort(), true);
         var params = tls.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
@@ -71,7 +72,7 @@ final class RawClient implements AutoCloseable {
         out = tls.getOutputStream();
     }
 
-    Response request(String method, String target, String host, String extraHeaders, String body) throws IOException {
+    public Response request(String method, String target, String host, String extraHeaders, String body) throws IOException {
         StringBuilder sb = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
         if (extraHeaders != null) {
             sb.append(extraHeaders);
@@ -88,17 +89,17 @@ final class RawClient implements AutoCloseable {
         return readResponse(false);
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    InputStream in() {
+    public InputStream in() {
         return in;
     }
 
     /** True when the peer closed the connection (read returns -1 or the socket is reset). */
-    boolean closedByPeer() {
+    public boolean closedByPeer() {
         try {
             return in.read() < 0;
         } catch (IOException e) {
@@ -106,7 +107,7 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    Response readResponse(boolean connectResponse) throws IOException {
+    public Response readResponse(boolean connectResponse) throws IOException {
         String status = line();
         if (status == null) {
             throw new IOException("connection closed before a response");
@@ -137,7 +138,7 @@ final class RawClient implements AutoCloseable {
         return new Response(code, headers, body.toString(StandardCharsets.UTF_8));
     }
 
-    String line() throws IOException {
+    public String line() throws IOException {
         StringBuilder sb = new StringBuilder();
         int c;
         while ((c = in.read()) >= 0) {

@@ -1,0 +1,69 @@
+package dev.av.cli.audit;
+
+import dev.av.audit.chain.ChainFormat;
+import dev.av.audit.chain.ChainVerifier;
+import dev.av.cli.BaseCommand;
+import dev.av.cli.ExitCodes;
+import dev.av.cli.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code av audit verify FILE}: checks the hash chain of FILE and its rotated predecessors, offline. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify the hash chain and signed checkpoints of an audit file and its rotated predecessors",
+            "(FILE.1, FILE-20260101, FILE.2.gz ...). Works offline; reports the first broken link.", "",
+            "  av audit verify /var/log/av/audit.log",
+            "  av audit verify -public-key=@device.pub /var/log/av/audit.log"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the chain is intact", "1:a broken link (or a usage error)"})
+public final class AuditVerifyCommand extends BaseCommand {
+
+    @Option(names = {"-public-key", "--public-key"}, paramLabel = "KEY",
+            description = "The device's Ed25519 public key (base64 or PEM, or @file), as shown by 'av audit list -detailed'.")
+    String publicKey;
+
+    @Option(names = {"-no-rotated", "--no-rotated"}, description = "Check only FILE, not its rotated predecessors.")
+    boolean noRotated;
+
+    @Parameters(index = "0", paramLabel = "FILE")
+    Path file;
+
+    @Override
+    protected int execute() throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("Error: no such file: " + file);
+        }
+        PublicKey key = null;
+        if (publicKey != null) {
+            String text = publicKey.startsWith("@") ? Files.readString(Path.of(publicKey.substring(1))) : publicKey;
+            try {
+                key = ChainFormat.decodePublicKey(text.trim());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("Error: " + e.getMessage());
+            }
+        }
+        ChainVerifier.Report r = noRotated ? ChainVerifier.verifyFiles(List.of(file), key) : ChainVerifier.verify(file, key);
+        String files = r.files().size() == 1 ? "1 file" : r.files().size() + " files";
+        if (r.ok()) {
+            out().println("OK: " + r.entries() + " entries, " + r.checkpoints() + " signed checkpoints in " + files
+                    + (key == null ? " (signer key " + fingerprint(r.publicKey()) + "; pass -public-key to pin it)" : ""));
+            return ExitCodes.OK;
+        }
+        out().println("BROKEN: " + r.brokenLink());
+        out().println("(checked " + files + "; " + r.entries() + " entries were intact before the break)");
+        return 1;
+    }
+
+    private static String fingerprint(String key) {
+        if (key == null) {
+            return "none";
+        }
+        return key.length() > 16 ? key.substring(key.length() - 16) : key;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.av.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code av server -dev} as a real process: the banner, a CLI command against it, and Ctrl-C. */
+class ServerProcessTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void devServerPrintsItsAddressAndRootTokenAnswersAndStopsCleanlyOnCtrlC() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "server", "-dev", "-dev-listen-address=127.0.0.1:0", "-dev-proxy-listen-address=127.0.0.1:0",
+                "-dev-root-token-id=avs.process-root");
+        pb.environment().put("AV_TOKEN_FILE", home.resolve("token").toString());
+        pb.redirectError(home.resolve("stderr.txt").toFile());
+        Process p = pb.start();
+        try {
+            List<String> banner = new ArrayList<>();
+            String address = null;
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            String line;
+            while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                banner.add(line);
+                if (line.strip().startsWith("Api Address:")) {
+                    address = line.substring(line.indexOf(':') + 1).strip();
+                }
+                if (line.startsWith("Development mode should NOT")) {
+                    break;
+                }
+            }
+            assertThat(address).as(String.join("\n", banner) + Files.readString(home.resolve("stderr.txt")))
+                    .startsWith("http://127.0.0.1:");
+            assertThat(banner).contains("Root Token: avs.process-root");
+            assertThat(banner.stream().filter(l -> l.strip().startsWith("$ ") && l.contains("./av ")).count()).isEqualTo(3);
+            assertThat(home.resolve("token")).hasContent("avs.process-root");
+
+            CliRun av = new CliRun(home, address).env("AV_TOKEN_FILE", home.resolve("token").toString());
+            CliRun.Result lookup = av.run("token", "lookup", "-field=policies");
+            assertThat(lookup.code()).as(lookup.err()).isZero();
+            assertThat(lookup.out()).isEqualTo("[\"root\"]");
+
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(Files.readString(home.resolve("stderr.txt"))).contains("==> av server stopped");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}
