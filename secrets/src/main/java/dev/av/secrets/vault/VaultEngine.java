@@ -289,7 +289,7 @@ public final class VaultEngine implements SecretEngine, LeaseHandler {
         try {
             String kvMount = kvV2Mount(p);
             String up = kvMount != null && !isExplicitKv2(p, kvMount) ? kvMount + "metadata/" + p.substring(kvMount.length()) : p;
-            a = call(HttpMethod.valueOf("LIST"), up, null);
+            a = call(HttpMethod.GET, up + "?list=true", null); // JDK HTTP clients refuse the LIST verb
         } catch (UpstreamClient.Unreachable e) {
             throw unavailable();
         }
