@@ -64,8 +64,8 @@ class ComposeFileTest {
         String setup = command("av-setup");
         assertThat(setup).contains("secrets enable", "vault", "address=http://vault:8200", "token=root");
         assertThat(env("av-setup")).containsEntry("AV_ADDR", "http://av:14321").containsEntry("AV_TOKEN", "root");
-        assertThat(command("av")).contains("server", "-dev", "-dev-root-token-id=root");
-        assertThat(String.valueOf(env("av").get("AV_LISTEN_ADDRESS"))).endsWith(":14321");
+        assertThat(command("av")).contains("server", "-dev", "-dev-root-token-id=root",
+                "-dev-listen-address=0.0.0.0:14321", "-dev-proxy-listen-address=0.0.0.0:14322");
         assertThat(String.valueOf(service("av").get("ports"))).contains("14321:14321");
     }
 
