@@ -240,6 +240,12 @@ public final class LeaseManager implements AutoCloseable {
     public int tick() {
         try {
             return revokeAll(store.due(now(), BATCH));
+        } catch (AvException e) {
+            if (e.kind() == AvException.Kind.SEALED) {
+                return 0; // nothing can be unsealed before av is: expiry resumes after unseal
+            }
+            LOG.warn("lease expiry pass failed: {}", e.getMessage());
+            return 0;
         } catch (RuntimeException e) {
             LOG.warn("lease expiry pass failed: {}", e.getMessage());
             return 0;
