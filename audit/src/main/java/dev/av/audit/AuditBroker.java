@@ -56,6 +56,7 @@ public final class AuditBroker implements AutoCloseable {
     private final List<AlertRule> extraRules = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Instant>> denials = new HashMap<>();
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
+    private volatile Runnable beforeRecord = () -> { };
     private final EntryFormatter fallbackFormatter = new EntryFormatter(AuditHasher.withSalt(AuditHasher.newSalt()),
             false, true, false);
 
@@ -100,6 +101,14 @@ public final class AuditBroker implements AutoCloseable {
         return snapshot.stream().filter(d -> d.name().equals(name)).findFirst();
     }
 
+    /**
+     * Runs before every {@link #record}, e.g. to open persisted devices once their keys can be
+     * unsealed. It must be cheap once it has done its work.
+     */
+    public void beforeEachRecord(Runnable action) {
+        this.beforeRecord = action;
+    }
+
     /** Alert rules in addition to those configured on devices. */
     public void addAlertRule(AlertRule rule) {
         extraRules.add(rule);
@@ -120,6 +129,7 @@ public final class AuditBroker implements AutoCloseable {
      * This is also the entry point for the proxy: build the event with a {@link ProxyRequestInfo}.
      */
     public void record(AuditEvent event) {
+        beforeRecord.run();
         AuditEvent e = event.stamped(clock.instant());
         List<AuditDevice> devs = snapshot;
         if (!devs.isEmpty()) {
@@ -215,12 +225,17 @@ public final class AuditBroker implements AutoCloseable {
      * so the sink must not block. Close the returned handle to stop.
      */
     public AutoCloseable subscribe(Predicate<AuditEvent> which, Consumer<String> sink) {
+        return subscribe(which, (e, json) -> sink.accept(json));
+    }
+
+    /** As {@link #subscribe(Predicate, Consumer)}, also handing over the event (for the follower's own filters). */
+    public AutoCloseable subscribe(Predicate<AuditEvent> which, java.util.function.BiConsumer<AuditEvent, String> sink) {
         Subscription s = new Subscription(which, sink);
         subscribers.add(s);
         return () -> subscribers.remove(s);
     }
 
-    private record Subscription(Predicate<AuditEvent> which, Consumer<String> sink) {
+    private record Subscription(Predicate<AuditEvent> which, java.util.function.BiConsumer<AuditEvent, String> sink) {
     }
 
     private void publish(AuditEvent e, Collection<AuditDevice> devs) {
@@ -235,7 +250,7 @@ public final class AuditBroker implements AutoCloseable {
                     if (json == null) {
                         json = new String(f.format(e), java.nio.charset.StandardCharsets.UTF_8);
                     }
-                    s.sink().accept(json);
+                    s.sink().accept(e, json);
                 }
             } catch (RuntimeException ex) {
                 LOG.log(System.Logger.Level.WARNING, "audit follower failed: " + ex.getMessage());

@@ -270,6 +270,25 @@ class ShippingDevicesTest {
     }
 
     @Test
+    void syslogDeviceWritesToAUnixStreamSocket() throws Exception {
+        Path sock = dir.resolve("log.sock");
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(sock));
+            AuditBroker broker = new AuditBroker(Clock.systemUTC());
+            broker.enable(Devices.open("sys", "syslog", Map.of("address", "unix://" + sock, "tag", "av"), dir));
+            broker.record(AuditEvent.request("u1").operation("read").path("p").build());
+            try (java.nio.channels.SocketChannel c = server.accept();
+                 BufferedReader r = new BufferedReader(new InputStreamReader(java.nio.channels.Channels.newInputStream(c),
+                         StandardCharsets.UTF_8))) {
+                String line = r.readLine();
+                assertThat(line).startsWith("<38>1 ").contains(" av - - - {").contains("\"id\":\"u1\""); // auth (4) * 8 + 6
+            }
+            broker.close();
+        }
+    }
+
+    @Test
     void badOptionsAreBadRequestsNamingTheOption() {
         assertThatThrownBy(() -> Devices.open("x", "file", Map.of("file_path", "/tmp/x", "colour", "red"), dir))
                 .hasMessageContaining("unknown option \"colour\"");

@@ -92,20 +92,33 @@ class LoadTest {
                 String base = av.apiAddress() + "/v1/";
                 String policy = "{\"policy\":\"path \\\"secret/data/c" + id + "/*\\\" { capabilities = [\\\"read\\\"] }\"}";
                 List<String> mine = new ArrayList<>();
+                List<Integer> written = new ArrayList<>();
                 while (System.nanoTime() < end && errors.size() < 20) {
                     int dice = rnd.nextInt(100);
                     try {
-                        if (dice < 35) {
+                        if (dice < 20) {
                             expect(client, "GET", base + "auth/token/lookup-self", root, null, 200, ops, "lookup-self", errors);
-                        } else if (dice < 50) {
+                        } else if (dice < 35) {
+                            int k = rnd.nextInt(20);
+                            expect(client, "POST", base + "secret/data/load/c" + id + "/k" + k, root,
+                                    "{\"data\":{\"v\":\"value-" + k + "\"}}", 200, ops, "kv-write", errors);
+                            written.add(k);
+                        } else if (dice < 60 && !written.isEmpty()) {
+                            int k = written.get(rnd.nextInt(written.size()));
+                            JsonNode n = expect(client, "GET", base + "secret/data/load/c" + id + "/k" + k, root, null, 200,
+                                    ops, "kv-read", errors);
+                            if (n != null && !n.get("data").get("data").get("v").asText().equals("value-" + k)) {
+                                errors.add("kv read returned the wrong value");
+                            }
+                        } else if (dice < 67) {
                             expect(client, "PUT", base + "sys/policies/acl/load-" + id, root, policy, 204, ops, "policy-write", errors);
-                        } else if (dice < 65) {
+                        } else if (dice < 72) {
                             JsonNode n = expect(client, "GET", base + "sys/policies/acl/default", root, null, 200, ops,
                                     "policy-read", errors);
                             if (n != null && !n.get("data").get("policy").asText().contains("lookup-self")) {
                                 errors.add("policy read returned the wrong text");
                             }
-                        } else if (dice < 75) {
+                        } else if (dice < 76) {
                             expect(client, "GET", base + "sys/mounts", root, null, 200, ops, "mounts", errors);
                         } else if (dice < 88 || mine.isEmpty()) {
                             JsonNode n = expect(client, "POST", base + "auth/token/create", root,

@@ -34,6 +34,9 @@ public final class AuditTailCommand extends ClientCommand {
     @Option(names = {"-n", "--lines"}, paramLabel = "N", description = "How many recent entries to start with (default 10).")
     int lines = 10;
 
+    @Option(names = {"-poll-wait"}, hidden = true, description = "How long one poll waits for new entries.")
+    String pollWait = "20s";
+
     @Option(names = {"-max-polls"}, hidden = true, description = "Stop after this many polls (tests).")
     int maxPolls = Integer.MAX_VALUE;
 
@@ -61,7 +64,7 @@ public final class AuditTailCommand extends ClientCommand {
             Map<String, String> q = new LinkedHashMap<>();
             if (after >= 0) {
                 q.put("after", Long.toString(after));
-                q.put("wait", follow ? "20s" : "0s");
+                q.put("wait", follow ? pollWait : "0s");
             } else {
                 q.put("last", Integer.toString(lines));
             }

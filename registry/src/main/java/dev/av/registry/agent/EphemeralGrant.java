@@ -20,8 +20,8 @@ public record EphemeralGrant(String agent, String delegateUser, String delegatio
         policies = List.copyOf(policies);
     }
 
-    /** The token's {@code restrictions} text: exactly the paths and capabilities granted. */
+    /** The token's {@code restrictions} text: exactly the paths and capabilities granted; null for a path-less OBO grant. */
     public String restrictionsJson() {
-        return Restrictions.toJson(paths);
+        return paths.isEmpty() ? null : Restrictions.toJson(paths);
     }
 }

@@ -58,6 +58,27 @@ public final class EphemeralIssuer {
                 request.paths(), ttl, numUses(agent.ephemeral().numUses(), request.numUses()), agent.policies());
     }
 
+    /**
+     * An on-behalf-of token without named paths (RFC 8693 exchange): bounded on every use by agent ∩
+     * user ∩ the delegation's scopes. Requires ephemeral mode and a delegation in force.
+     */
+    public EphemeralGrant issueObo(String agentName, String user, java.time.Duration ttl, Integer numUses) {
+        Agent agent = registry.findAgent(agentName)
+                .orElseThrow(() -> denied(List.of("agent \"" + agentName + "\" is not registered")));
+        if (!agent.active()) {
+            throw denied(List.of("agent \"" + agentName + "\" is disabled"));
+        }
+        if (!agent.ephemeral().enabled()) {
+            throw denied(List.of("ephemeral tokens are not enabled for agent \"" + agentName + "\""));
+        }
+        List<Delegation> found = registry.delegationsInForce(agentName, user);
+        if (found.isEmpty() || !agent.delegates().contains(user)) {
+            throw denied(List.of("no active delegation lets agent \"" + agentName + "\" act for user \"" + user + "\""));
+        }
+        return new EphemeralGrant(agentName, user, found.get(0).id(), Map.of(), agent.ephemeral().ttlFor(ttl),
+                numUses(agent.ephemeral().numUses(), numUses), agent.policies());
+    }
+
     /** Requested uses, capped by the agent's num_uses when it sets one; 0 means unlimited. */
     static int numUses(int agentUses, Integer requested) {
         if (requested == null || requested == 0) {

@@ -5,7 +5,16 @@ import dev.av.core.Durations;
 import dev.av.proxy.ProxySettings;
 import dev.av.proxy.ServiceRule;
 import dev.av.proxy.tls.ProxyCa;
+import dev.av.registry.agent.Agent;
+import dev.av.registry.agent.AgentRegistry;
+import dev.av.registry.token.IssuedToken;
 import dev.av.registry.token.TokenEntry;
+import dev.av.registry.token.TokenKind;
+import dev.av.registry.token.TokenRequest;
+import dev.av.registry.token.TokenStore;
+import dev.av.server.auth.Decision;
+import dev.av.server.logical.AuthInfo;
+import io.micronaut.context.BeanContext;
 import dev.av.server.auth.Authorizer;
 import dev.av.server.logical.LogicalRequest;
 import dev.av.server.logical.LogicalResponse;
@@ -27,7 +36,12 @@ import java.util.Map;
  *       bundle to trust (with roots still in rotation overlap) and the proxy address;
  *       {@code proxy/ca/rotate} update with {@code overlap} (default 7 days);</li>
  *   <li>{@code proxy/discover} read, any valid token: the services the caller may use, without
- *       credential references.</li>
+ *       credential references;</li>
+ *   <li>{@code proxy/session} update, any valid token: a session token for {@code av run} /
+ *       {@code av proxy env}, a child of the caller's token (so it dies with it). Without {@code agent}
+ *       it carries the caller's own agent and policies (a root token must name an agent: a program
+ *       never gets an admin token); with {@code agent} the caller needs {@code update} on
+ *       {@code proxy/session} and the session gets that agent's policies. {@code ttl} defaults to 1h.</li>
  * </ul>
  * Requests to {@code proxy/<host>/...} are the proxy's policy paths, not API endpoints: 404 here.
  */
@@ -36,11 +50,15 @@ final class ProxyBackend implements RoutedBackend {
     private final ProxyStore store;
     private final Provider<ProxyService> service;
     private final Authorizer authorizer;
+    private final TokenStore tokens;
+    private final BeanContext context;
 
-    ProxyBackend(ProxyStore store, Provider<ProxyService> service, Authorizer authorizer) {
+    ProxyBackend(ProxyStore store, Provider<ProxyService> service, Authorizer authorizer, TokenStore tokens, BeanContext context) {
         this.store = store;
         this.service = service;
         this.authorizer = authorizer;
+        this.tokens = tokens;
+        this.context = context;
     }
 
     @Override
@@ -55,7 +73,8 @@ final class ProxyBackend implements RoutedBackend {
 
     @Override
     public boolean isUnauthenticated(String relativePath, Operation operation) {
-        return operation == Operation.READ && (relativePath.equals("ca") || relativePath.equals("discover"));
+        return operation == Operation.READ && (relativePath.equals("ca") || relativePath.equals("discover"))
+                || relativePath.equals("session") && (operation == Operation.UPDATE || operation == Operation.CREATE);
     }
 
     @Override
@@ -98,6 +117,12 @@ final class ProxyBackend implements RoutedBackend {
                 yield LogicalResponse.of(caData());
             }
             case "discover" -> discover(req);
+            case "session" -> {
+                if (op != Operation.UPDATE && op != Operation.CREATE) {
+                    throw unsupported(op, rel);
+                }
+                yield session(req);
+            }
             default -> throw AvException.notFound("no proxy endpoint at proxy/" + rel
                     + " (proxy/<host>/<path> names policy paths for proxied requests, not API endpoints)");
         };
@@ -184,6 +209,47 @@ final class ProxyBackend implements RoutedBackend {
         data.put("services", out);
         data.put("proxy_address", service.get().hostPort());
         return LogicalResponse.of(data);
+    }
+
+    private LogicalResponse session(LogicalRequest req) {
+        TokenEntry caller = req.token();
+        if (caller == null) {
+            throw AvException.permissionDenied();
+        }
+        Object agentField = req.data().get("agent");
+        String agentName = agentField == null || agentField.toString().isBlank() ? null : agentField.toString();
+        Duration ttl = req.data().get("ttl") == null ? Duration.ofHours(1) : Durations.parse("ttl", req.data().get("ttl"));
+        TokenRequest.Builder b = TokenRequest.builder().ttl(ttl).kind(TokenKind.SESSION).path("proxy/session");
+        boolean sudo = caller.isRoot();
+        String agent;
+        if (agentName == null || agentName.equals(caller.agent())) {
+            if (caller.isRoot()) {
+                throw AvException.badRequest("a root token cannot start a proxy session for itself (the program would hold an "
+                        + "admin token): name the agent, e.g. av run -agent NAME");
+            }
+            agent = caller.agent();
+            b.policies(caller.policies()).delegateUser(caller.delegateUser()).delegationId(caller.delegationId());
+        } else {
+            Decision d = authorizer.authorize(caller, "proxy/session", Operation.UPDATE, Map.of(), false);
+            if (!d.allowed()) {
+                throw AvException.permissionDenied();
+            }
+            AgentRegistry registry = context.findBean(AgentRegistry.class).orElseThrow(() -> new AvException(
+                    AvException.Kind.UNAVAILABLE, "the agent registry is not available in this build"));
+            Agent a = registry.findAgent(agentName).orElseThrow(() -> AvException.notFound("no agent named " + agentName));
+            if (!a.active()) {
+                throw AvException.badRequest("agent " + agentName + " is disabled");
+            }
+            agent = a.name();
+            sudo = sudo || d.hasSudo();
+            b.policies(a.policies());
+        }
+        b.agent(agent).displayName("session-" + (agent == null ? caller.displayName() : agent))
+                .meta(agent == null ? Map.of() : Map.of("agent", agent));
+        IssuedToken t = tokens.create(b.build(), caller, sudo);
+        TokenEntry e = t.entry();
+        return LogicalResponse.auth(new AuthInfo(t.token(), e.accessor(), e.policies(), e.policies(), e.meta(),
+                e.ttlSeconds(tokens.clock().instant()), false, "service", false, 0, null), t.warnings());
     }
 
     private static AvException unsupported(Operation op, String rel) {

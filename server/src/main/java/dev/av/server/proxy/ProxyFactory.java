@@ -44,7 +44,8 @@ public class ProxyFactory {
     }
 
     @Singleton
-    ProxyBackend proxyBackend(ProxyStore store, Provider<ProxyService> service, Authorizer authorizer) {
-        return new ProxyBackend(store, service, authorizer);
+    ProxyBackend proxyBackend(ProxyStore store, Provider<ProxyService> service, Authorizer authorizer, TokenStore tokens,
+                              BeanContext context) {
+        return new ProxyBackend(store, service, authorizer, tokens, context);
     }
 }

@@ -159,11 +159,11 @@ public final class TokenBackend implements RoutedBackend {
         if (!unknown.isEmpty()) {
             warnings.add("Endpoint ignored these unrecognized parameters: " + unknown);
         }
-        return LogicalResponse.auth(authInfo(issued.token(), issued.entry()), warnings);
+        return LogicalResponse.auth(authInfo(issued.token(), issued.entry(), issued.entry().creationTtl().toSeconds()),
+                warnings);
     }
 
-    private AuthInfo authInfo(String clientToken, TokenEntry e) {
-        long ttl = e.ttlSeconds(tokens.clock().instant());
+    private AuthInfo authInfo(String clientToken, TokenEntry e, long ttl) {
         return new AuthInfo(clientToken, e.accessor(), e.policies(), e.policies(), e.meta(), ttl, e.renewable(),
                 "service", e.orphan(), e.numUses(), "");
     }
@@ -212,13 +212,25 @@ public final class TokenBackend implements RoutedBackend {
         if (e.delegationId() != null) {
             d.put("delegation_id", e.delegationId());
         }
+        // RFC 8693: who the token is for (the user when acting on behalf of one) and the acting agent
+        if (e.agent() != null) {
+            d.put("sub", e.delegateUser() != null ? e.delegateUser() : e.agent());
+            d.put("act", Map.of("sub", e.agent()));
+        } else if (e.delegateUser() != null) {
+            d.put("sub", e.delegateUser());
+        }
+        if (e.restrictions() != null) {
+            d.put("restrictions", e.restrictions());
+        }
         return d;
     }
 
     private LogicalResponse renew(TokenEntry e, LogicalRequest r, String tokenString) {
         Duration increment = Fields.of(r).duration("increment");
         TokenStore.Renewed renewed = tokens.renew(e, increment);
-        return LogicalResponse.auth(authInfo(tokenString, renewed.entry()), renewed.warnings());
+        TokenEntry n = renewed.entry();
+        long ttl = n.expireAt() == null ? 0 : Duration.between(n.lastRenewalAt(), n.expireAt()).toSeconds();
+        return LogicalResponse.auth(authInfo(tokenString, n, ttl), renewed.warnings());
     }
 
     private LogicalResponse revoke(TokenEntry e) {

@@ -115,6 +115,26 @@ class KvApiTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theAclDecidesAndACreateOnlyPolicyCanAddButNotOverwriteSecrets() {
+        assertThat(http.call("PUT", "sys/policies/acl/kv-create-only", Map.of("policy",
+                "path \"secret/data/acl/*\" { capabilities = [\"create\", \"read\"] }")).status()).isIn(200, 204);
+        Http.Reply created = http.call("POST", "auth/token/create", Map.of("policies", List.of("kv-create-only")));
+        Http user = http.withToken(((Map<String, Object>) created.body().get("auth")).get("client_token").toString());
+
+        assertThat(user.call("PUT", "secret/data/acl/new", Map.of("data", Map.of("v", "1"))).status())
+                .as("a new secret is a create").isEqualTo(200);
+        assertThat(user.call("PUT", "secret/data/acl/new", Map.of("data", Map.of("v", "2"))).status())
+                .as("an existing secret is an update").isEqualTo(403);
+        assertThat(user.call("PATCH", "secret/data/acl/new", Map.of("data", Map.of("v", "3"))).status())
+                .as("patch needs the patch capability").isEqualTo(403);
+        assertThat(user.call("GET", "secret/data/acl/new", null).data().get("data")).isEqualTo(Map.of("v", "1"));
+        assertThat(user.call("GET", "secret/metadata/acl/new", null).status()).isEqualTo(403);
+        assertThat(user.call("DELETE", "secret/data/acl/new", null).status()).isEqualTo(403);
+        assertThat(user.call("GET", "secret/data/elsewhere", null).status()).isEqualTo(403);
+    }
+
+    @Test
     void configAnswersVaultsDefaults() {
         Http.Reply c = http.call("GET", "secret/config", null);
         assertThat(c.status()).isEqualTo(200);

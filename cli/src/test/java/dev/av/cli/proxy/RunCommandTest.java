@@ -1,0 +1,157 @@
+package dev.av.cli.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.av.api.AvClient;
+import dev.av.cli.CliRun;
+import dev.av.server.AvServer;
+import dev.av.server.ServerConfig;
+import dev.av.testing.net.RealClients;
+import dev.av.testing.net.ScriptedUpstream;
+import dev.av.testing.net.TestCa;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code av run} against a real dev server: curl, python3 and node are launched by {@code av run}
+ * and reach a scripted HTTPS upstream through the proxy with only the environment av run built;
+ * the upstream sees the KV credential, the programs never do, and the session dies with the child.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunCommandTest {
+
+    static final String SECRET = "ghp_RunCommandSecret0123456789";
+
+    AvServer server;
+    ScriptedUpstream up;
+    String agentToken;
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = AvServer.start(ServerConfig.builder().dev(true).listenAddress("127.0.0.1:0").build());
+        TestCa ca = TestCa.create("run upstream CA");
+        up = ScriptedUpstream.https(ca.serverContext("localhost"),
+                (req, ex) -> ex.respond(200, "text/plain", "echo:" + req.header("Authorization")));
+        AvClient root = AvClient.of(server.apiAddress(), server.rootToken());
+        try {
+            root.write("secret/data/github", Map.of("data", Map.of("token", SECRET)));
+        } catch (RuntimeException e) {
+            assumeTrue(false, "the KV engine is not wired into this build: " + e.getMessage());
+        }
+        root.write("proxy/settings", Map.of("upstream_allow_cidrs", List.of("127.0.0.0/8")));
+        root.write("proxy/services/github", Map.of("host", "localhost", "port", up.port(),
+                "credential", "secret/data/github#token", "upstream_ca", ca.rootPem()));
+        root.write("sys/policies/acl/agent-github", Map.of("policy",
+                "path \"proxy/localhost/*\" { capabilities = [\"read\"] }\npath \"secret/data/github\" { capabilities = [\"read\"] }\n"));
+        agentToken = root.write("auth/token/create", Map.of("policies", List.of("agent-github"), "ttl", "30m")).clientToken();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (up != null) {
+            up.close();
+        }
+        server.close();
+    }
+
+    private CliRun av() {
+        return new CliRun(home, server.apiAddress()).env("AV_TOKEN", agentToken)
+                .env("PATH", System.getenv("PATH")).env("HOME", home.toString()).env("NO_PROXY", "example.internal");
+    }
+
+    private void runs(String program, List<String> command) throws Exception {
+        assumeTrue(RealClients.available(program), program + " is not installed");
+        List<String> args = new ArrayList<>(List.of("run", "--"));
+        args.addAll(command);
+        CliRun.Result r = av().run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("200").contains("echo:*****").doesNotContain(SECRET);
+        assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + SECRET);
+    }
+
+    String url() {
+        return "https://localhost:" + up.port() + "/user";
+    }
+
+    @Test
+    void curlLaunchedByAvRunGetsTheCredentialInjected() throws Exception {
+        runs("curl", RealClients.curl(url()));
+    }
+
+    @Test
+    void pythonLaunchedByAvRunGetsTheCredentialInjected() throws Exception {
+        runs("python3", RealClients.python(url()));
+    }
+
+    @Test
+    void nodeLaunchedByAvRunGetsTheCredentialInjected() throws Exception {
+        runs("node", RealClients.node(url()));
+    }
+
+    @Test
+    void theChildGetsTheProxyEnvironmentAndNoAdminToken() {
+        CliRun.Result r = av().env("VAULT_TOKEN", "admin-token").run("run", "--", "sh", "-c", "env");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).doesNotContain("AV_TOKEN=").doesNotContain("VAULT_TOKEN=").doesNotContain(agentToken)
+                .contains("HTTPS_PROXY=http://").contains("https_proxy=").contains("HTTP_PROXY=").contains("NODE_USE_ENV_PROXY=1")
+                .contains("NO_PROXY=example.internal,127.0.0.1").contains("JAVA_TOOL_OPTIONS=").contains("truststore.p12");
+        for (String v : ProxyEnvironment.CA_VARIABLES) {
+            assertThat(r.out()).contains(v + "=");
+        }
+        assertThat(r.out()).contains("NODE_EXTRA_CA_CERTS=");
+    }
+
+    @Test
+    void theExitCodeIsTheChildsAndTheSessionIsRevokedAfterwards() {
+        CliRun.Result r = av().run("run", "--", "sh", "-c", "echo \"$HTTPS_PROXY\"; exit 7");
+        assertThat(r.code()).isEqualTo(7);
+        String proxyUrl = r.out().trim();
+        String session = proxyUrl.substring(proxyUrl.indexOf(':', 7) + 1, proxyUrl.lastIndexOf('@'));
+        AvClient asSession = AvClient.of(server.apiAddress(), session);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> asSession.read("auth/token/lookup-self")))
+                .as("the session token is revoked once the child exits").isNotNull();
+    }
+
+    @Test
+    void proxyEnvPrintsShellExportsAndJson() {
+        CliRun.Result shell = av().run("proxy", "env");
+        assertThat(shell.code()).as(shell.err()).isZero();
+        assertThat(shell.out()).contains("export HTTPS_PROXY='http://").contains("export SSL_CERT_FILE='");
+        CliRun.Result json = av().run("proxy", "env", "-format=json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out()).startsWith("{").contains("\"NODE_USE_ENV_PROXY\":\"1\"");
+    }
+
+    @Test
+    void proxyServiceCommandsRoundTripAndCaPrintsPem() {
+        CliRun root = new CliRun(home, server.apiAddress()).env("AV_TOKEN", server.rootToken());
+        CliRun.Result w = root.run("proxy", "service", "write", "other", "host=api.other.example", "credential=secret/data/github#token",
+                "methods=GET,POST");
+        assertThat(w.code()).as(w.err()).isZero();
+        assertThat(root.run("proxy", "service", "list").out()).contains("github").contains("other");
+        assertThat(root.run("proxy", "service", "read", "other").out()).contains("api.other.example").doesNotContain(SECRET);
+        CliRun.Result bad = root.run("proxy", "service", "write", "bad", "host=*.com", "credential=a#b");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("wildcard");
+        assertThat(root.run("proxy", "service", "delete", "other").code()).isZero();
+        assertThat(root.run("proxy", "ca").out()).startsWith("-----BEGIN CERTIFICATE-----");
+    }
+
+    @Test
+    void aRootTokenCannotStartASessionWithoutNamingAnAgent() {
+        CliRun root = new CliRun(home, server.apiAddress()).env("AV_TOKEN", server.rootToken()).env("PATH", System.getenv("PATH"));
+        CliRun.Result r = root.run("run", "--", "true");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("-agent");
+    }
+}
