@@ -2,13 +2,11 @@ package dev.av.secrets.vault;
 
 import dev.av.core.AvException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
@@ -25,18 +23,16 @@ import org.springframework.vault.authentication.TokenAuthentication;
 import org.springframework.vault.authentication.event.LoginFailedEvent;
 import org.springframework.vault.authentication.event.LoginTokenExpiredEvent;
 import org.springframework.vault.authentication.event.LoginTokenRenewalFailedEvent;
-import org.springframework.vault.client.ClientHttpRequestFactoryFactory;
 import org.springframework.vault.client.RestTemplateBuilder;
 import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultTemplate;
-import org.springframework.vault.support.ClientOptions;
-import org.springframework.vault.support.SslConfiguration;
 import org.springframework.vault.support.VaultToken;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * av's connection to one upstream Vault through spring-vault: TLS and namespace on the HTTP client,
+ * av's connection to one upstream Vault through spring-vault (over the JDK HTTP client, with the TLS
+ * context from {@link UpstreamTls}): the namespace as a default header,
  * a {@link LifecycleAwareSessionManager} that logs in (token with self-lookup, AppRole, Kubernetes)
  * and renews av's own token in the background, reporting failures to {@link UpstreamEvents}.
  *
@@ -87,8 +83,12 @@ final class UpstreamClient implements AutoCloseable {
         this.config = config;
         URI uri = URI.create(config.address());
         VaultEndpoint endpoint = VaultEndpoint.from(uri);
-        var factory = ClientHttpRequestFactoryFactory.create(
-                new ClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(15)), ssl(config));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(UpstreamTls.context(config))
+                .build();
+        var factory = new org.springframework.http.client.JdkClientHttpRequestFactory(http);
+        factory.setReadTimeout(Duration.ofSeconds(15));
         RestTemplateBuilder builder = RestTemplateBuilder.builder().endpoint(endpoint).requestFactory(factory);
         if (config.namespace() != null && !config.namespace().isBlank()) {
             builder.defaultHeader("X-Vault-Namespace", config.namespace());
@@ -121,21 +121,6 @@ final class UpstreamClient implements AutoCloseable {
             c = c.getCause();
         }
         return c.getClass().getSimpleName();
-    }
-
-    private static SslConfiguration ssl(UpstreamConfig c) {
-        SslConfiguration.KeyStoreConfiguration trust = c.caCert() == null
-                ? SslConfiguration.KeyStoreConfiguration.unconfigured()
-                : SslConfiguration.KeyStoreConfiguration.of(pem(c.caCert()), null, SslConfiguration.PEM_KEYSTORE_TYPE);
-        SslConfiguration.KeyStoreConfiguration key = c.clientCert() == null
-                ? SslConfiguration.KeyStoreConfiguration.unconfigured()
-                : SslConfiguration.KeyStoreConfiguration.of(pem(c.clientCert() + "\n" + c.clientKey().reveal()),
-                        new char[0], SslConfiguration.PEM_KEYSTORE_TYPE);
-        return new SslConfiguration(key, trust);
-    }
-
-    private static ByteArrayResource pem(String text) {
-        return new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8), "PEM");
     }
 
     private static ClientAuthentication authentication(UpstreamConfig c, RestTemplate rest) {

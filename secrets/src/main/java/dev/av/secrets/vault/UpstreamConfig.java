@@ -80,8 +80,8 @@ public record UpstreamConfig(String address, String namespace, String caCert, St
                 throw AvException.badRequest("ca_cert and client_cert must be PEM certificates");
             }
         }
-        if (clientKey != null && !clientKey.reveal().contains("PRIVATE KEY-----")) {
-            throw AvException.badRequest("client_key must be a PEM private key");
+        if (clientKey != null && !clientKey.reveal().contains("-----BEGIN PRIVATE KEY-----")) {
+            throw AvException.badRequest("client_key must be a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)");
         }
         return new UpstreamConfig(address.trim().replaceAll("/+$", ""), Fields.string(merged, "namespace", null), ca,
                 clientCert, clientKey, method, token, roleId, secretId,

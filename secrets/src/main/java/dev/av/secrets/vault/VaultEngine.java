@@ -123,6 +123,7 @@ public final class VaultEngine implements SecretEngine, LeaseHandler {
             }
             case CREATE, UPDATE -> {
                 UpstreamConfig cfg = UpstreamConfig.parse(request.data(), store.load().orElse(null));
+                UpstreamTls.context(cfg); // unusable TLS material is refused before anything is stored
                 store.save(cfg);
                 reconnect(cfg);
                 return EngineResponse.noContent();
