@@ -39,6 +39,7 @@ public final class Commands {
             dev.av.cli.secrets.SecretsCommand.class,
             dev.av.cli.secrets.LeaseCommand.class,
             dev.av.cli.audit.AuditCommand.class,
+            dev.av.cli.policy.PolicyCommand.class,
             dev.av.cli.proxy.ProxyCommand.class,
             dev.av.cli.proxy.RunCommand.class,
             // one line per area, e.g.: dev.av.cli.policy.PolicyCommand.class,

@@ -37,17 +37,9 @@ class CliEndToEndTest {
         return new CliRun(home, server.apiAddress()).env("AV_TOKEN", server.rootToken());
     }
 
-    /** The KV v2 engine is wired into the server by the kv area; until it is, these tests cannot run. */
-    private static void assumeKv(CliRun av) {
-        CliRun.Result probe = av.runWithStdin("{\"data\":{}}", "write", "secret/data/e2e-probe", "-");
-        org.junit.jupiter.api.Assumptions.assumeFalse(probe.err().contains("is not available in this build"),
-                "the KV v2 engine is not wired into this build yet");
-    }
-
     @Test
     void aSecretWrittenWithWriteIsReadBackWithReadAndField() {
         CliRun av = root();
-        assumeKv(av);
         CliRun.Result w = av.runWithStdin("{\"data\":{\"password\":\"s3cr3t\",\"user\":\"app\"}}",
                 "write", "secret/data/e2e/app", "-");
         assertThat(w.code()).as(w.err()).isZero();
@@ -85,8 +77,7 @@ class CliEndToEndTest {
         assertThat(denied.err()).isEqualTo("Error writing sys/policies/acl/e2e-reader: permission denied\n");
         assertThat(av.run("read", "-field=policy", "sys/policies/acl/e2e-reader").out()).isEqualTo(Files.readString(policy));
         CliRun.Result caps = limited.run("token", "capabilities", "sys/policies/acl/e2e-reader");
-        org.junit.jupiter.api.Assumptions.assumeTrue(caps.out().strip().equals("read"),
-                "the ACL policy engine is not wired into this build yet (capabilities: " + caps.out().strip() + ")");
+        assertThat(caps.out().strip()).as(caps.err()).isEqualTo("read");
         assertThat(limited.run("token", "capabilities", "secret/data/x").out().strip()).isEqualTo("deny");
         CliRun.Result read = limited.run("read", "-field=policy", "sys/policies/acl/e2e-reader");
         assertThat(read.code()).as(read.err()).isZero();
@@ -103,7 +94,6 @@ class CliEndToEndTest {
     @Test
     void aTokenLimitedByAPolicyReadsSecretsButCannotWriteThem() throws IOException {
         CliRun av = root();
-        assumeKv(av);
         Path policy = Files.writeString(home.resolve("reader.hcl"),
                 "path \"secret/data/e2e-policy/*\" {\n  capabilities = [\"read\"]\n}\n");
         CliRun.Result p = av.run("write", "sys/policies/acl/e2e-kv-reader", "policy=@" + policy);

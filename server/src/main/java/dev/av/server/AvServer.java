@@ -49,6 +49,7 @@ public final class AvServer implements AutoCloseable {
     }
 
     public static AvServer start(ServerConfig config) {
+        long t0 = System.nanoTime();
         ServerConfig.HostPort listen = ServerConfig.hostPort(config.listenAddress(), "listen address");
         Map<String, Object> props = new HashMap<>(config.properties());
         props.put("micronaut.server.host", listen.host());
@@ -65,8 +66,10 @@ public final class AvServer implements AutoCloseable {
                 .properties(props)
                 .singletons(config)
                 .start();
+        long tContext = System.nanoTime();
         try {
             Keyring keyring = ctx.getBean(Keyring.class);
+            long tStorage = System.nanoTime();
             TokenStore tokens = ctx.getBean(TokenStore.class);
             String root = null;
             String key = null;
@@ -84,8 +87,12 @@ public final class AvServer implements AutoCloseable {
             } else if (config.unsealKey() != null && keyring.isInitialized()) {
                 keyring.unseal(config.unsealKey());
             }
+            long tReady = System.nanoTime();
             EmbeddedServer server = ctx.getBean(EmbeddedServer.class);
             server.start();
+            long tHttp = System.nanoTime();
+            LOG.info("av started in {} ms (context {} ms, storage and migrations {} ms, keyring/dev setup {} ms, http {} ms)",
+                    ms(tHttp - t0), ms(tContext - t0), ms(tStorage - tContext), ms(tReady - tStorage), ms(tHttp - tReady));
             ScheduledExecutorService tidy = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "av-token-tidy");
                 t.setDaemon(true);
@@ -106,6 +113,10 @@ public final class AvServer implements AutoCloseable {
             ctx.close();
             throw e;
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** The API base address, e.g. {@code http://127.0.0.1:14321}. */

@@ -75,8 +75,8 @@ public class CoreFactory {
     }
 
     @Singleton
-    Authorizer authorizer(PolicyStore policies, AclEngine acl) {
-        return new Authorizer(policies, acl);
+    Authorizer authorizer(PolicyStore policies, AclEngine acl, Clock clock) {
+        return new Authorizer(policies, acl, clock);
     }
 
     @Singleton

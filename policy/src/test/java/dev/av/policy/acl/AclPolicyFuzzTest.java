@@ -29,6 +29,13 @@ class AclPolicyFuzzTest {
             assertThat(e.getMessage()).isNotBlank();
             return;
         }
+        if (!text.strip().startsWith("{")) {
+            String formatted = AclFormatter.format(text);
+            assertThat(AclPolicy.parse("fuzz", formatted).stanzas()).extracting(Stanza::label)
+                    .as("formatting keeps the stanzas of %s", text)
+                    .isEqualTo(p.stanzas().stream().map(Stanza::label).toList());
+            assertThat(AclFormatter.format(formatted)).as("formatting is idempotent for %s", text).isEqualTo(formatted);
+        }
         Acl acl;
         try {
             acl = Acl.compile(List.of(p), TemplateIdentity.of("id", "name"));

@@ -37,6 +37,7 @@ public final class AgentRegistry {
     private final Map<String, Optional<Scope>> scopeCache = new ConcurrentHashMap<>();
     private final Map<String, Optional<Delegation>> delegationCache = new ConcurrentHashMap<>();
     private final Map<String, List<AgentTokenStore.Held>> tokenCache = new ConcurrentHashMap<>();
+    private final Map<String, List<Delegation>> pairCache = new ConcurrentHashMap<>();
     private final List<Consumer<String>> agentChangeListeners = new CopyOnWriteArrayList<>();
 
     public AgentRegistry(DataSource dataSource, PolicyOracle policies, Clock clock) {
@@ -69,6 +70,7 @@ public final class AgentRegistry {
         scopeCache.clear();
         delegationCache.clear();
         tokenCache.clear();
+        pairCache.clear();
     }
 
     // ---------------------------------------------------------------- agents
@@ -160,6 +162,7 @@ public final class AgentRegistry {
             delegations.delete(id);
             delegationCache.remove(id);
         }
+        pairCache.clear();
         agentTokens.removeAll(name);
         boolean gone = agents.delete(name);
         changed(name, true);
@@ -368,7 +371,8 @@ public final class AgentRegistry {
     /** Delegations of {@code agent} for {@code user} in force now. */
     public List<Delegation> delegationsInForce(String agent, String user) {
         Instant now = clock.instant();
-        return delegations.forAgentAndUser(agent, user).stream().filter(d -> d.inForce(now)).toList();
+        return pairCache.computeIfAbsent(agent + "\n" + user, k -> delegations.forAgentAndUser(agent, user)).stream()
+                .filter(d -> d.inForce(now)).toList();
     }
 
     /**
@@ -432,6 +436,7 @@ public final class AgentRegistry {
                 existing.map(Delegation::createdAt).orElse(now), now);
         delegations.upsert(next, existing.isPresent());
         delegationCache.remove(id);
+        pairCache.clear();
         return next;
     }
 
@@ -442,6 +447,7 @@ public final class AgentRegistry {
                 Delegation.Status.REVOKED, d.createdAt(), clock.instant());
         delegations.upsert(next, true);
         delegationCache.remove(id);
+        pairCache.clear();
         return next;
     }
 
@@ -449,6 +455,7 @@ public final class AgentRegistry {
         Names.checkId(id);
         boolean gone = delegations.delete(id);
         delegationCache.remove(id);
+        pairCache.clear();
         return gone;
     }
 }

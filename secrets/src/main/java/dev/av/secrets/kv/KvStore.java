@@ -221,7 +221,9 @@ public final class KvStore {
             if (locked.isEmpty() && patch != null) {
                 throw AvException.notFound("no secret at this path");
             }
-            SecretMetadata meta = locked.isPresent() ? locked.get() : insertMetadata(c, path);
+            // one timestamp: a new secret's created_time equals its first version's, as in Vault
+            Instant created = now();
+            SecretMetadata meta = locked.isPresent() ? locked.get() : insertMetadata(c, path, created);
             checkCas(config, meta, cas);
             Map<String, Object> value = data;
             if (patch != null) {
@@ -231,7 +233,6 @@ public final class KvStore {
                 }
                 value = patch.apply(open(path, current.version(), loadSealed(c, path, current.version())));
             }
-            Instant created = now();
             long version = meta.currentVersion() + 1;
             Duration dva = !meta.deleteVersionAfter().isZero() ? meta.deleteVersionAfter() : config.deleteVersionAfter();
             Instant deletion = dva.isZero() ? null : created.plus(dva);
@@ -371,7 +372,7 @@ public final class KvStore {
                 throw AvException.notFound("no secret at this path");
             }
             if (meta == null) {
-                meta = insertMetadata(c, path);
+                meta = insertMetadata(c, path, now());
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE kv_metadata SET max_versions = ?, cas_required = ?, "
                     + "delete_version_after_ns = ?, custom_metadata = ?, updated_time = ? WHERE mount = ? AND path = ?")) {
@@ -425,8 +426,7 @@ public final class KvStore {
 
     // ---------------------------------------------------------------- rows
 
-    private SecretMetadata insertMetadata(Connection c, String path) throws SQLException {
-        Instant now = now();
+    private SecretMetadata insertMetadata(Connection c, String path, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO kv_metadata (mount, path, current_version, "
                 + "oldest_version, max_versions, cas_required, delete_version_after_ns, custom_metadata, created_time, "
                 + "updated_time) VALUES (?, ?, 0, 0, 0, FALSE, 0, NULL, ?, ?)")) {

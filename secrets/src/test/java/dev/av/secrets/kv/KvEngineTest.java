@@ -14,10 +14,15 @@ import dev.av.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -162,6 +167,7 @@ class KvEngineTest {
             KvResponse m = kv.call(READ, "metadata/m", null);
             assertThat(m.status()).isEqualTo(200);
             assertThat(m.data()).containsEntry("current_version", 3L).containsEntry("oldest_version", 2L)
+                    .containsEntry("created_time", "2026-01-02T03:04:05.123456Z")
                     .containsEntry("max_versions", 2).containsEntry("cas_required", false)
                     .containsEntry("delete_version_after", "1h0m0s")
                     .containsEntry("custom_metadata", Map.of("owner", "team-a"));
@@ -187,6 +193,37 @@ class KvEngineTest {
             assertThat(kv.call(DELETE, "metadata/m", null)).isEqualTo(KvResponse.NO_CONTENT);
             assertThat(kv.call(READ, "metadata/m", null)).isEqualTo(KvResponse.NOT_FOUND);
             assertThat(kv.call(READ, "data/m", null)).isEqualTo(KvResponse.NOT_FOUND);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.av.testing.TestDatabase#kinds")
+    @SuppressWarnings("unchecked")
+    void aNewSecretsCreatedTimeIsItsFirstVersionsCreatedTime(TestDatabase.Kind kind) {
+        try (KvFixture kv = new KvFixture(kind)) {
+            AtomicLong ticks = new AtomicLong();
+            Clock ticking = new Clock() {
+                @Override
+                public Instant instant() {
+                    return Instant.parse("2026-01-02T03:04:05Z").plusNanos(1000 * ticks.incrementAndGet());
+                }
+
+                @Override
+                public ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    return this;
+                }
+            };
+            KvEngine engine = new KvEngine(kv.db.dataSource(), kv.sealer, "ticking", ticking);
+            engine.handle(UPDATE, "data/t", body(Map.of("v", "1")));
+            Map<String, Object> meta = engine.handle(READ, "metadata/t", null).data();
+            Object first = ((Map<String, Object>) ((Map<String, Object>) meta.get("versions")).get("1")).get("created_time");
+            assertThat(meta.get("created_time")).isEqualTo(first);
+            assertThat(meta.get("updated_time")).isEqualTo(first);
         }
     }
 

@@ -2,7 +2,12 @@ package dev.av.server.auth;
 
 import dev.av.registry.token.TokenEntry;
 import dev.av.server.logical.Operation;
+import dev.av.policy.cedar.CedarDecision;
+import dev.av.policy.cedar.CedarPolicySet;
+import dev.av.policy.cedar.CedarRequest;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +25,41 @@ public final class Authorizer {
     private final AclEngine acl;
     private final ConcurrentHashMap<List<String>, AclEngine.Compiled> compiled = new ConcurrentHashMap<>();
 
-    public Authorizer(PolicyStore policies, AclEngine acl) {
+    private final Clock clock;
+    private volatile CedarState cedar;
+
+    /** The compiled Cedar set; {@code set == null} means it only permits (Cedar cannot change a decision). */
+    private record CedarState(CedarPolicySet set, String brokenReason) {
+    }
+
+    public Authorizer(PolicyStore policies, AclEngine acl, Clock clock) {
         this.policies = policies;
         this.acl = acl;
-        policies.onChange(compiled::clear);
+        this.clock = clock;
+        this.cedar = loadCedar();
+        policies.onChange(() -> {
+            compiled.clear();
+            cedar = loadCedar();
+        });
+    }
+
+    /** Compiles the stored Cedar documents; the fresh-install set never loads the native library. */
+    private CedarState loadCedar() {
+        Map<String, String> docs = new TreeMap<>();
+        for (String name : policies.list("cedar")) {
+            policies.get("cedar", name).ifPresent(t -> docs.put(name, t));
+        }
+        boolean trivial = docs.values().stream().allMatch(t -> t.replaceAll("\\s+", "")
+                .equals("permit(principal,action,resource);"));
+        if (trivial && !docs.isEmpty()) {
+            return new CedarState(null, null);
+        }
+        try {
+            CedarPolicySet set = CedarPolicySet.compile(docs);
+            return new CedarState(set.isTriviallyPermitting() ? null : set, null);
+        } catch (RuntimeException | LinkageError e) {
+            return new CedarState(null, "Cedar policies cannot be evaluated: " + e.getMessage());
+        }
     }
 
     public AclEngine engine() {
@@ -46,7 +82,48 @@ public final class Authorizer {
         if (!ev.allowed()) {
             return Decision.deny(ev.reason() == null ? "denied by ACL" : ev.reason(), ev.capabilities());
         }
+        String cedarDenial = cedarCheck(token, path, op, null);
+        if (cedarDenial != null) {
+            return Decision.deny(cedarDenial, ev.capabilities());
+        }
         return new Decision(true, ev.capabilities(), ev.grantingPolicies(), null);
+    }
+
+    /**
+     * Asks Cedar about a request the ACL allowed. Returns null when Cedar permits (or only the
+     * fresh-install permit-all set exists), else why it refused. {@code remoteAddress} may be null.
+     */
+    public String cedarCheck(TokenEntry token, String path, Operation op, String remoteAddress) {
+        CedarState state = cedar;
+        if (token.isRoot()) {
+            return null; // the root token is the break-glass: Cedar narrows every other token
+        }
+        if (state.brokenReason() != null) {
+            return state.brokenReason();
+        }
+        if (state.set() == null) {
+            return null;
+        }
+        CedarRequest.Principal principal = token.agent() != null
+                ? CedarRequest.Principal.agent(token.agent(), null, token.meta())
+                : CedarRequest.Principal.token(token.accessor());
+        String action = op == Operation.LIST ? "list" : op.capability();
+        CedarRequest req = new CedarRequest(principal, action, op.capability(), stripSlashes(path), clock.instant(),
+                remoteAddress, token.delegateUser(), java.util.Set.of(), null, null);
+        CedarDecision d = state.set().authorize(req);
+        if (d.allowed()) {
+            return null;
+        }
+        return !d.policyIds().isEmpty() ? "forbidden by Cedar policy " + String.join(", ", d.policyIds())
+                : !d.errors().isEmpty() ? String.join("; ", d.errors()) : "no Cedar policy permits the request";
+    }
+
+    private static String stripSlashes(String path) {
+        int i = 0;
+        while (i < path.length() && path.charAt(i) == '/') {
+            i++;
+        }
+        return path.substring(i);
     }
 
     /** The capabilities {@code token} holds on {@code path}, sorted as Vault prints them. */

@@ -22,8 +22,8 @@ public final class PolicyStore {
     /** Vault's built-in {@code default} policy (from the policy module), used until an operator writes their own. */
     public static final String DEFAULT_ACL = dev.av.policy.acl.BuiltinPolicies.DEFAULT_TEXT;
 
-    /** A fresh install's Cedar guardrail: permit everything the ACL allows. */
-    public static final String DEFAULT_CEDAR = "permit(principal, action, resource);\n";
+    /** A fresh install's Cedar guardrail: permit everything the ACL allows (may be rewritten, not deleted). */
+    public static final String DEFAULT_CEDAR = dev.av.policy.cedar.CedarPolicySet.DEFAULT_TEXT;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -57,6 +57,9 @@ public final class PolicyStore {
         if (kind.equals("acl") && name.equals("default")) {
             return Optional.of(DEFAULT_ACL);
         }
+        if (kind.equals("cedar") && name.equals("default")) {
+            return Optional.of(DEFAULT_CEDAR);
+        }
         return Optional.empty();
     }
 
@@ -85,13 +88,13 @@ public final class PolicyStore {
             }
             return out;
         });
-        if (kind.equals("acl")) {
-            if (!names.contains("default")) {
-                names.add("default");
-            }
-            names.add("root");
-            names.sort(null);
+        if (!names.contains("default")) {
+            names.add("default");
         }
+        if (kind.equals("acl")) {
+            names.add("root");
+        }
+        names.sort(null);
         return names;
     }
 

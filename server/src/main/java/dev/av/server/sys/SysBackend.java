@@ -366,13 +366,13 @@ public final class SysBackend implements RoutedBackend {
                 if (kind.equals("acl")) {
                     authorizer.engine().validate(name, text);
                 } else {
-                    validateCedar(text);
+                    validateCedar(name, text);
                 }
                 policies.put(kind, name, text);
                 return LogicalResponse.noContent();
             }
             case DELETE -> {
-                if (kind.equals("acl") && (name.equals("root") || name.equals("default"))) {
+                if (name.equals("default") || (kind.equals("acl") && name.equals("root"))) {
                     throw AvException.badRequest("cannot delete \"" + name + "\" policy");
                 }
                 policies.delete(kind, name);
@@ -399,10 +399,13 @@ public final class SysBackend implements RoutedBackend {
         return text;
     }
 
-    private static void validateCedar(String text) {
-        String t = text.trim();
-        if (!(t.contains("permit") || t.contains("forbid")) || !t.contains(";")) {
-            throw AvException.badRequest("invalid Cedar policy: expected permit(...) or forbid(...) statements");
+    private static void validateCedar(String name, String text) {
+        try {
+            dev.av.policy.cedar.CedarPolicySet.check(name, text);
+        } catch (dev.av.policy.cedar.CedarPolicyException e) {
+            throw AvException.badRequest(e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            throw new AvException(AvException.Kind.UNAVAILABLE, "Cedar is not available: " + e.getMessage(), null);
         }
     }
 

@@ -1,0 +1,116 @@
+package dev.av.registry.perf;
+
+import dev.av.registry.agent.AclPolicyOracle;
+import dev.av.registry.agent.AgentRegistry;
+import dev.av.registry.agent.Authority;
+import dev.av.registry.agent.EphemeralGrant;
+import dev.av.registry.agent.EphemeralIssuer;
+import dev.av.registry.agent.EphemeralRequest;
+import dev.av.registry.agent.UseCheck;
+import dev.av.registry.token.IssuedToken;
+import dev.av.registry.token.TokenKind;
+import dev.av.registry.token.TokenRequest;
+import dev.av.registry.token.TokenStore;
+import dev.av.registry.storage.Database;
+import dev.av.registry.storage.StorageSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * In-process throughput of ephemeral-token issuance and cost of the per-use check, on H2 in memory
+ * (pooled, as the server opens it) with the real ACL engine. A harness, not a test: measured numbers go to {@code docs/perf.md}.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl registry -am test-compile
+ * java -cp registry/target/test-classes:registry/target/classes:$(cat /tmp/cp.txt) dev.av.registry.perf.EphemeralPerfHarness [seconds] [threads]
+ * </pre>
+ */
+public final class EphemeralPerfHarness {
+
+    private EphemeralPerfHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        try (Database db = Database.open(StorageSettings.h2Memory("perf" + System.nanoTime()))) {
+            Map<String, String> policies = Map.of("code", """
+                    path "secret/data/code-repos/*" { capabilities = ["read", "list"] }
+                    path "secret/data/logs/*" { capabilities = ["read"] }
+                    path "secret/data/prod/*" { capabilities = ["deny"] }
+                    """, "human", """
+                    path "secret/data/*" { capabilities = ["read"] }
+                    """);
+            AclPolicyOracle oracle = new AclPolicyOracle(n -> Optional.ofNullable(policies.get(n)));
+            AgentRegistry registry = new AgentRegistry(db.dataSource(), oracle, Clock.systemUTC());
+            registry.writeUser("alice", Map.of("policies", "human"));
+            registry.writeAgent("bench-agent", Map.of("policies", "code", "delegates", "alice"));
+            registry.setEphemeral("bench-agent", Map.of("enabled", true, "max_ttl", "10m"));
+            registry.writeScope("code-read", Map.of("policy", "path \"secret/data/code-repos/*\" { capabilities = [\"read\"] }"));
+            registry.writeDelegation("d1", Map.of("agent", "bench-agent", "delegate_user", "alice", "scopes", "code-read"));
+            Authority authority = new Authority(registry);
+            EphemeralIssuer issuer = new EphemeralIssuer(registry, authority);
+            UseCheck check = new UseCheck(registry, authority);
+            TokenStore tokens = new TokenStore(db.dataSource(), Clock.systemUTC());
+            IssuedToken identity = tokens.create(TokenRequest.builder().policies(List.of("code")).noParent(true)
+                    .kind(TokenKind.AGENT).agent("bench-agent").build(), null, true);
+            registry.recordIdentityToken("bench-agent", identity.entry().accessor(), Duration.ZERO);
+
+            EphemeralRequest plain = EphemeralRequest.parse(Map.of("paths",
+                    Map.of("secret/data/code-repos/frontend", List.of("read")), "ttl", "2m", "num_uses", 1));
+            EphemeralRequest obo = EphemeralRequest.parse(Map.of("paths",
+                    Map.of("secret/data/code-repos/frontend", List.of("read")), "on_behalf_of", "alice"));
+
+            System.out.printf("machine: %d cpus, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.name"), System.getProperty("java.version"));
+            run("decide only (agent alone)", seconds, threads, () -> issuer.issue("bench-agent", plain));
+            run("decide only (OBO, DB query for delegations)", seconds, threads, () -> issuer.issue("bench-agent", obo));
+            run("decide + mint in TokenStore (H2 insert)", seconds, threads, () -> {
+                EphemeralGrant g = issuer.issue("bench-agent", plain);
+                tokens.create(TokenRequest.builder().policies(g.policies()).ttl(g.ttl()).explicitMaxTtl(g.ttl())
+                        .numUses(g.numUses()).renewable(false).kind(TokenKind.EPHEMERAL).agent(g.agent())
+                        .restrictions(g.restrictionsJson()).build(), identity.entry(), true);
+            });
+            EphemeralGrant g = issuer.issue("bench-agent", obo);
+            UseCheck.TokenFacts facts = new UseCheck.TokenFacts("ephemeral", "acc", g.agent(), g.delegateUser(),
+                    g.delegationId(), g.restrictionsJson());
+            run("per-use check, OBO ephemeral token (UseCheck)", seconds, threads,
+                    () -> check.check(facts, "secret/data/code-repos/frontend", "read"));
+            String tokenString = identity.token();
+            run("TokenStore.lookup (H2, for context)", seconds, threads, () -> tokens.lookup(tokenString));
+        }
+    }
+
+    private static void run(String name, int seconds, int threads, Runnable op) throws InterruptedException {
+        long warmEnd = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < warmEnd) {
+            op.run();
+        }
+        LongAdder count = new LongAdder();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        Thread[] ts = new Thread[threads];
+        long start = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            ts[i] = new Thread(() -> {
+                long n = 0;
+                while (System.nanoTime() < end) {
+                    op.run();
+                    n++;
+                }
+                count.add(n);
+            });
+            ts[i].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        double perSec = count.sum() / secs;
+        System.out.printf("%-50s %,12.0f ops/s  (%d threads; %.2f µs/op per thread)%n", name, perSec, threads,
+                threads * 1e6 / perSec);
+    }
+}
