@@ -132,10 +132,11 @@ public final class AuditBroker implements AutoCloseable {
         beforeRecord.run();
         AuditEvent e = event.stamped(clock.instant());
         List<AuditDevice> devs = snapshot;
+        byte[][] firstBody = subscribers.isEmpty() ? null : new byte[1][];
         if (!devs.isEmpty()) {
             List<CompletableFuture<AuditDevice.Outcome>> futures = new ArrayList<>(devs.size());
-            for (AuditDevice d : devs) {
-                futures.add(d.submit(e));
+            for (int i = 0; i < devs.size(); i++) {
+                futures.add(devs.get(i).submit(e, i == 0 ? firstBody : null));
             }
             int recorded = 0;
             int failed = 0;
@@ -159,7 +160,7 @@ public final class AuditBroker implements AutoCloseable {
                         ? "alert" : "request"));
             }
         }
-        publish(e, devs);
+        publish(e, devs, firstBody == null ? null : firstBody[0]);
         if (e.type() == AuditEvent.Type.RESPONSE && e.denied() && e.agent() != null) {
             countDenial(e.agent(), e.time(), devs);
         }
@@ -238,12 +239,13 @@ public final class AuditBroker implements AutoCloseable {
     private record Subscription(Predicate<AuditEvent> which, java.util.function.BiConsumer<AuditEvent, String> sink) {
     }
 
-    private void publish(AuditEvent e, Collection<AuditDevice> devs) {
+    private void publish(AuditEvent e, Collection<AuditDevice> devs, byte[] formatted) {
         if (subscribers.isEmpty()) {
             return;
         }
         EntryFormatter f = devs.isEmpty() ? fallbackFormatter : devs.iterator().next().formatter();
-        String json = null;
+        // the first device already formatted the entry with its salt: reuse its bytes
+        String json = formatted == null ? null : new String(formatted, java.nio.charset.StandardCharsets.UTF_8);
         for (Subscription s : subscribers) {
             try {
                 if (s.which().test(e)) {

@@ -85,6 +85,14 @@ public final class AuditDevice implements AutoCloseable {
      * not want it, or exceptionally when the device could not record it.
      */
     public CompletableFuture<Outcome> submit(AuditEvent e) {
+        return submit(e, null);
+    }
+
+    /**
+     * As {@link #submit(AuditEvent)}; when {@code formatted} is given, the device's JSON body of the
+     * entry is put into its first element (the broker reuses it for followers).
+     */
+    CompletableFuture<Outcome> submit(AuditEvent e, byte[][] formatted) {
         if (!accepts(e)) {
             return CompletableFuture.completedFuture(Outcome.FILTERED);
         }
@@ -93,6 +101,9 @@ public final class AuditDevice implements AutoCloseable {
             body = formatter.format(e);
         } catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(ex);
+        }
+        if (formatted != null) {
+            formatted[0] = body;
         }
         return writer.submit(body).thenApply(v -> Outcome.RECORDED);
     }

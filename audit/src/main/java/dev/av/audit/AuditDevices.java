@@ -196,6 +196,37 @@ public final class AuditDevices {
                 writer, sink, alertRules(name, o));
     }
 
+    /**
+     * A device that is configured but could not be opened (e.g. after a restart its file became
+     * unwritable): every entry fails on it, so fail-closed stays in force until an operator fixes
+     * or disables it. It is listed like any other device.
+     */
+    public static AuditDevice unavailable(String name, String type, String description, Map<String, String> options,
+                                          Context ctx, String reason) {
+        Sink failing = new Sink() {
+            @Override
+            public void write(List<byte[]> lines) throws IOException {
+                throw new IOException("the device could not be opened: " + reason);
+            }
+
+            @Override
+            public String describe() {
+                return type + " (unavailable)";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        EntryFormatter formatter = new EntryFormatter(AuditHasher.withSalt(ctx.salt()), false, true, false);
+        DeviceWriter writer = new DeviceWriter(name, "", failing, ctx.signingKey(), 1000, Duration.ofSeconds(60),
+                ctx.clock());
+        Map<String, String> shown = new LinkedHashMap<>(options);
+        SECRET_OPTIONS.forEach(shown::remove);
+        return new AuditDevice(name, type, description == null ? "" : description, shown, formatter, null, Set.of(),
+                writer, failing, List.of());
+    }
+
     private static String describe(IOException e) {
         return switch (e) {
             case java.nio.file.NoSuchFileException n -> "no such file or directory: " + n.getFile();

@@ -15,15 +15,18 @@ public final class AuditHasher {
 
     public static final String PREFIX = "hmac-sha256:";
 
+    private static final int POOL = 64;
+
     private final SecretKeySpec key;
-    private final ThreadLocal<Mac> macs;
+    // A pool rather than a ThreadLocal: requests may run on virtual threads, one per request.
+    private final java.util.concurrent.ConcurrentLinkedQueue<Mac> macs = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pooled = new java.util.concurrent.atomic.AtomicInteger();
 
     private AuditHasher(byte[] salt) {
         if (salt.length == 0) {
             throw new IllegalArgumentException("an audit salt must not be empty");
         }
         this.key = new SecretKeySpec(salt.clone(), "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
     /** A hasher keyed by the salt's bytes (Vault keys with the UTF-8 bytes of its salt UUID). */
@@ -41,8 +44,18 @@ public final class AuditHasher {
     }
 
     public String hash(String value) {
-        Mac mac = macs.get();
+        Mac mac = macs.poll();
+        if (mac == null) {
+            mac = newMac();
+        } else {
+            pooled.decrementAndGet();
+        }
         byte[] out = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        if (pooled.incrementAndGet() <= POOL) {
+            macs.offer(mac);
+        } else {
+            pooled.decrementAndGet();
+        }
         return PREFIX + HexFormat.of().formatHex(out);
     }
 

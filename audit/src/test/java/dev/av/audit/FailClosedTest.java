@@ -110,6 +110,19 @@ class FailClosedTest {
     }
 
     @Test
+    void aConfiguredDeviceThatCannotOpenKeepsRefusingUntilDisabled() {
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(AuditDevices.unavailable("file", "file", "", Map.of("file_path", "/gone/audit.log"),
+                new AuditDevices.Context(Devices.SALT, AuditDevices.newSigningKey(), dir, Clock.systemUTC()),
+                "no such file or directory: /gone/audit.log"));
+        assertThatThrownBy(() -> broker.logRequest(Devices.request("a", true)))
+                .hasMessage("no audit backend succeeded in logging the request");
+        assertThat(broker.devices()).extracting(AuditDevice::name).containsExactly("file");
+        assertThat(broker.disable("file")).isTrue();
+        broker.logRequest(Devices.request("a", true));
+    }
+
+    @Test
     void aFilteredOutEntryNeedsNoDevice() {
         assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
         AuditBroker broker = new AuditBroker(Clock.systemUTC());

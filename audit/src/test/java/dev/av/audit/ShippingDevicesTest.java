@@ -144,6 +144,32 @@ class ShippingDevicesTest {
     }
 
     @Test
+    void spooledEntriesSurviveARestartAndAreDeliveredWhenTheReceiverComesBack() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path spool = dir.resolve("spool");
+        Map<String, String> opts = Map.of("address", "127.0.0.1:" + port, "write_timeout", "1s");
+        AuditBroker first = new AuditBroker(Clock.systemUTC());
+        first.enable(Devices.open("sock", "socket", opts, spool));
+        for (int i = 0; i < 3; i++) {
+            first.record(AuditEvent.request("kept-" + i).operation("read").path("p").build());
+        }
+        first.close(); // receiver never came: everything stays in the spool on disk
+
+        List<String> got = new CopyOnWriteArrayList<>();
+        try (Receiver r = new Receiver(port, got)) {
+            AuditBroker second = new AuditBroker(Clock.systemUTC());
+            second.enable(Devices.open("sock", "socket", opts, spool));
+            second.record(AuditEvent.request("after-restart").operation("read").path("p").build());
+            await("the kept entries", () -> requestIds(got).contains("after-restart"));
+            assertThat(requestIds(got)).containsSubsequence("kept-0", "kept-1", "kept-2", "after-restart");
+            second.close();
+        }
+    }
+
+    @Test
     void aFullSpoolRefusesEntriesLoudlyAndTheBrokerFailsClosed() throws Exception {
         int deadPort;
         try (ServerSocket s = new ServerSocket(0)) {

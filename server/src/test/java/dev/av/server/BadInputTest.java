@@ -83,7 +83,14 @@ class BadInputTest {
         int before = av.bean(TokenStore.class).count();
         Api.Res r = root.post("auth/token/create", big);
         assertThat(r.status()).isEqualTo(413);
+        assertThat(r.error()).contains("larger than the server's limit");
         assertThat(av.bean(TokenStore.class).count()).isEqualTo(before);
+    }
+
+    @Test
+    void healthAnswersWhateverStatusTheCallerAsksFor() {
+        assertThat(root.as(null).get("sys/health?activecode=299").status()).isEqualTo(299);
+        assertThat(root.as(null).get("sys/health?activecode=9999").status()).isEqualTo(400);
     }
 
     @Test

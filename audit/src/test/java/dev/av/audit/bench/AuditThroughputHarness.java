@@ -31,7 +31,7 @@ public final class AuditThroughputHarness {
         Path dir = Files.createTempDirectory(args.length > 2 ? Path.of(args[2]) : Path.of("/tmp"), "audit-bench");
         System.out.printf("threads=%d seconds=%d dir=%s cores=%d%n", threads, seconds, dir,
                 Runtime.getRuntime().availableProcessors());
-        run("warm-up, with device", threads, 2, dir, true);
+        run("warm-up, with device", threads, 6, dir, true);
         run("no device", threads, seconds, dir, false);
         run("discard device (formatting, chain, no I/O)", threads, seconds, dir, true, "discard");
         run("one file device (fsync, group commit)", threads, seconds, dir, true);
@@ -59,7 +59,10 @@ public final class AuditThroughputHarness {
         }
         AtomicLong requests = new AtomicLong();
         List<long[]> latencies = new ArrayList<>();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
         CountDownLatch done = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
             long[] lat = new long[2_000_000];
@@ -86,6 +89,8 @@ public final class AuditThroughputHarness {
             });
         }
         done.await();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long cpu = os.getProcessCpuTime() - cpu0;
         broker.close();
         long total = requests.get();
         long[] all = new long[(int) total];
@@ -96,9 +101,9 @@ public final class AuditThroughputHarness {
             k += n;
         }
         Arrays.sort(all);
-        System.out.printf("%-48s requests/s=%8.0f entries/s=%8.0f p50=%7.1fus p99=%8.1fus%n", label,
-                total / (double) seconds, 2 * total / (double) seconds, all[all.length / 2] / 1000.0,
-                all[(int) (all.length * 0.99)] / 1000.0);
+        System.out.printf("%-48s requests/s=%8.0f entries/s=%8.0f p50=%7.1fus p99=%8.1fus cpu/request=%6.1fus%n",
+                label, total / elapsed, 2 * total / elapsed, all[all.length / 2] / 1000.0,
+                all[(int) (all.length * 0.99)] / 1000.0, cpu / 1000.0 / total);
         Files.deleteIfExists(log);
     }
 }

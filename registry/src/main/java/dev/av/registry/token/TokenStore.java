@@ -59,6 +59,26 @@ public final class TokenStore {
     private final Duration maxTtl;
     private final SecureRandom random = new SecureRandom();
     private final List<TokenRevocationListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Live entries by hash, for at most {@link #CACHE_NANOS}: saves the SQL query and row decoding on
+     * every request. Invalidated on this node by every change (revoke, renew, use, tidy); another
+     * node sharing the PostgreSQL database sees a revocation within that second. Use-limited tokens
+     * are never cached.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long CACHE_NANOS = 1_000_000_000L;
+    private static final int CACHE_MAX = 10_000;
+
+    private record Cached(TokenEntry entry, long loadedAt) {
+    }
+
+    /** Bumped by every invalidation, so a lookup racing a revocation never caches the old row. */
+    private final java.util.concurrent.atomic.AtomicLong cacheEpoch = new java.util.concurrent.atomic.AtomicLong();
+
+    private void invalidate(String id) {
+        cacheEpoch.incrementAndGet();
+        cache.remove(id);
+    }
 
     /** Vault's system defaults: default and max TTL of 32 days. */
     public static final Duration SYSTEM_TTL = Duration.ofHours(768);
@@ -236,8 +256,26 @@ public final class TokenStore {
     }
 
     public Optional<TokenEntry> lookupById(String idHash) {
+        Cached hit = cache.get(idHash);
+        long now = System.nanoTime();
+        if (hit != null && now - hit.loadedAt < CACHE_NANOS && !hit.entry.isExpired(clock.instant())) {
+            return Optional.of(hit.entry);
+        }
+        long epoch = cacheEpoch.get();
         TokenEntry e = Database.inTransaction(dataSource, c -> selectOne(c, "id_hash", idHash));
-        return live(e);
+        Optional<TokenEntry> live = live(e);
+        if (live.isPresent() && live.get().numUses() == 0 && cacheEpoch.get() == epoch) {
+            if (cache.size() >= CACHE_MAX) {
+                cache.clear();
+            }
+            cache.put(idHash, new Cached(live.get(), now));
+            if (cacheEpoch.get() != epoch) {
+                cache.remove(idHash);
+            }
+        } else {
+            cache.remove(idHash);
+        }
+        return live;
     }
 
     public Optional<TokenEntry> lookupAccessor(String accessor) {
@@ -287,6 +325,7 @@ public final class TokenStore {
         if (entry.numUses() == 0) {
             return new Use(true, false);
         }
+        invalidate(entry.id());
         return Database.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE av_tokens SET num_uses = CASE WHEN num_uses = 1 "
                     + "THEN -1 ELSE num_uses - 1 END WHERE id_hash = ? AND num_uses > 0")) {
@@ -322,6 +361,7 @@ public final class TokenStore {
                 Duration.ZERO, entry.explicitMaxTtl(), entry.createdAt(), now);
         Instant expire = now.plus(r.ttl());
         TokenEntry updated = entry.withExpiry(expire, now);
+        invalidate(entry.id());
         int n = Database.inTransaction(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE av_tokens SET expire_at = ?, last_renewal_at = ? WHERE id_hash = ?")) {
@@ -331,6 +371,7 @@ public final class TokenStore {
                 return ps.executeUpdate();
             }
         });
+        invalidate(entry.id());
         if (n == 0) {
             throw AvException.badRequest("token is no longer valid");
         }
@@ -366,6 +407,8 @@ public final class TokenStore {
             }
             return all;
         });
+        revoked.forEach(e -> invalidate(e.id()));
+        invalidate(entry.id());
         notifyRevoked(revoked);
         return revoked.size();
     }
@@ -388,6 +431,8 @@ public final class TokenStore {
             }
             return List.of(self);
         });
+        cacheEpoch.incrementAndGet();
+        cache.clear(); // children changed to orphans
         notifyRevoked(revoked);
     }
 

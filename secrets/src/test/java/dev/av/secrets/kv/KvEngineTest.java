@@ -145,10 +145,12 @@ class KvEngineTest {
             assertThat(kv.call(READ, "data/d", null).data().get("data")).isEqualTo(Map.of("v", "2"));
             try (Connection c = kv.db.dataSource().getConnection();
                  PreparedStatement ps = c.prepareStatement(
-                         "SELECT sealed_value FROM kv_versions WHERE path = 'd' AND version = 1");
-                 ResultSet rs = ps.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getBytes(1)).as("destroy removes the data itself").isNull();
+                         "SELECT sealed_value FROM kv_versions WHERE mount = ? AND path = 'd' AND version = 1")) {
+                ps.setString(1, kv.mount);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getBytes(1)).as("destroy removes the data itself").isNull();
+                }
             }
             assertThatThrownBy(() -> kv.call(UPDATE, "destroy/d", Map.of()))
                     .hasMessage("no version number provided");
@@ -218,7 +220,7 @@ class KvEngineTest {
                     return this;
                 }
             };
-            KvEngine engine = new KvEngine(kv.db.dataSource(), kv.sealer, "ticking", ticking);
+            KvEngine engine = new KvEngine(kv.db.dataSource(), kv.sealer, kv.mount + "-ticking", ticking);
             engine.handle(UPDATE, "data/t", body(Map.of("v", "1")));
             Map<String, Object> meta = engine.handle(READ, "metadata/t", null).data();
             Object first = ((Map<String, Object>) ((Map<String, Object>) meta.get("versions")).get("1")).get("created_time");

@@ -83,24 +83,26 @@ class KvStoreTest {
             store.write("one", null, Map.of("password", "second-plaintext"), null);
             store.write("two", null, Map.of("password", "other-plaintext"), null);
             try (Connection c = kv.db.dataSource().getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT sealed_value FROM kv_versions");
-                 ResultSet rs = ps.executeQuery()) {
-                int rows = 0;
-                while (rs.next()) {
-                    rows++;
-                    assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1)).doesNotContain("plaintext");
+                 PreparedStatement ps = c.prepareStatement("SELECT sealed_value FROM kv_versions WHERE mount = ?")) {
+                ps.setString(1, kv.mount);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int rows = 0;
+                    while (rs.next()) {
+                        rows++;
+                        assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1)).doesNotContain("plaintext");
+                    }
+                    assertThat(rows).isEqualTo(3);
                 }
-                assertThat(rows).isEqualTo(3);
             }
             // move version 1's ciphertext onto version 2, and path two's onto path one: neither opens
             try (Connection c = kv.db.dataSource().getConnection()) {
-                copyValue(c, "one", 1, "one", 2);
+                copyValue(c, kv.mount, "one", 1, "one", 2);
             }
             assertThatThrownBy(() -> store.read("one", 2)).isInstanceOf(AvException.class)
                     .hasMessage("a stored secret failed its integrity check")
                     .hasMessageNotContaining("plaintext");
             try (Connection c = kv.db.dataSource().getConnection()) {
-                copyValue(c, "two", 1, "one", 1);
+                copyValue(c, kv.mount, "two", 1, "one", 1);
             }
             assertThatThrownBy(() -> store.read("one", 1)).hasMessage("a stored secret failed its integrity check");
             assertThat(store.read("two", 0).orElseThrow().data()).containsEntry("password", "other-plaintext");
@@ -111,7 +113,7 @@ class KvStoreTest {
     @MethodSource("dev.av.testing.TestDatabase#kinds")
     void mountsAreIsolatedAndDeleteAllRemovesOnlyItsOwnMount(TestDatabase.Kind kind) {
         try (KvFixture kv = new KvFixture(kind)) {
-            KvStore other = new KvStore(kv.db.dataSource(), kv.sealer, "other-mount", kv.clock);
+            KvStore other = new KvStore(kv.db.dataSource(), kv.sealer, kv.mount + "-other", kv.clock);
             kv.engine.store().write("x", null, Map.of("m", "secret"), null);
             other.write("x", null, Map.of("m", "other"), null);
             other.writeConfig(3, true, null);
@@ -126,23 +128,25 @@ class KvStoreTest {
         }
     }
 
-    private static void copyValue(Connection c, String fromPath, long fromVersion, String toPath, long toVersion)
-            throws Exception {
+    private static void copyValue(Connection c, String mount, String fromPath, long fromVersion, String toPath,
+                                  long toVersion) throws Exception {
         byte[] value;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT sealed_value FROM kv_versions WHERE path = ? AND version = ?")) {
-            ps.setString(1, fromPath);
-            ps.setLong(2, fromVersion);
+                "SELECT sealed_value FROM kv_versions WHERE mount = ? AND path = ? AND version = ?")) {
+            ps.setString(1, mount);
+            ps.setString(2, fromPath);
+            ps.setLong(3, fromVersion);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 value = rs.getBytes(1);
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE kv_versions SET sealed_value = ? WHERE path = ? AND version = ?")) {
+                "UPDATE kv_versions SET sealed_value = ? WHERE mount = ? AND path = ? AND version = ?")) {
             ps.setBytes(1, value);
-            ps.setString(2, toPath);
-            ps.setLong(3, toVersion);
+            ps.setString(2, mount);
+            ps.setString(3, toPath);
+            ps.setLong(4, toVersion);
             ps.executeUpdate();
         }
     }

@@ -87,10 +87,12 @@ public final class AuditService implements AutoCloseable {
                     broker.enable(AuditDevices.open(d.name(), d.type(), d.description(), d.allOptions(),
                             context(d.name(), d.salt(), d.signingKey())));
                 } catch (RuntimeException e) {
-                    // Fail closed stays in force through the other devices; with none left, requests
-                    // proceed unaudited only if none is configured, so say so loudly.
+                    // Keep failing closed: the device stays enabled but refuses every entry until an
+                    // operator fixes its destination or disables it.
                     LOG.log(System.Logger.Level.ERROR, "audit device " + d.name() + " could not be opened: "
-                            + e.getMessage());
+                            + e.getMessage() + "; it refuses entries until fixed or disabled");
+                    broker.enable(AuditDevices.unavailable(d.name(), d.type(), d.description(), d.options(),
+                            context(d.name(), d.salt(), d.signingKey()), String.valueOf(e.getMessage())));
                 }
             }
             loaded = true;

@@ -61,6 +61,15 @@ public class ApiController {
         return run(request, null);
     }
 
+    /** The reason phrase; sys/health may answer any status an operator asks for (e.g. {@code ?sealedcode=299}). */
+    private static String reason(int status) {
+        try {
+            return io.micronaut.http.HttpStatus.valueOf(status).getReason();
+        } catch (IllegalArgumentException e) {
+            return "Status " + status;
+        }
+    }
+
     private HttpResponse<byte[]> run(HttpRequest<?> request, byte[] body) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         request.getHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
@@ -70,7 +79,7 @@ public class ApiController {
         ApiRequest in = new ApiRequest(request.getMethodName(), request.getUri().getRawPath(),
                 request.getUri().getRawQuery(), body, contentType, headers, remoteIp);
         ApiResponse out = pipeline.handle(in);
-        MutableHttpResponse<byte[]> resp = HttpResponse.status(io.micronaut.http.HttpStatus.valueOf(out.status()));
+        MutableHttpResponse<byte[]> resp = HttpResponse.status(out.status(), reason(out.status()));
         if (out.body().length > 0) {
             resp.body(out.body()).contentType(MediaType.APPLICATION_JSON_TYPE);
         }
