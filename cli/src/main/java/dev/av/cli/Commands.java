@@ -36,6 +36,8 @@ public final class Commands {
             TokenCommand.class,
             dev.av.cli.kv.KvCommand.class,
             dev.av.cli.agent.AgentCommand.class,
+            dev.av.cli.secrets.SecretsCommand.class,
+            dev.av.cli.secrets.LeaseCommand.class,
             dev.av.cli.audit.AuditCommand.class,
             dev.av.cli.policy.PolicyCommand.class,
             dev.av.cli.proxy.ProxyCommand.class,

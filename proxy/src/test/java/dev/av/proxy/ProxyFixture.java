@@ -58,6 +58,7 @@ final class ProxyFixture implements AutoCloseable {
         dir = Files.createTempDirectory("av-proxy-test");
         proxy = ProxyServer.start(ProxyOptions.builder()
                 .bind(new InetSocketAddress("127.0.0.1", 0))
+                .tlsBind(new InetSocketAddress("127.0.0.1", 0))
                 .ca(ProxyCa.generate(InstantSource.system()))
                 .authenticator(token -> {
                     if (expiredTokens.contains(token)) {

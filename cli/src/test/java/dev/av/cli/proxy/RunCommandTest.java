@@ -148,6 +148,23 @@ class RunCommandTest {
     }
 
     @Test
+    void anOperatorRunsAProgramAsANamedAgent() throws Exception {
+        assumeTrue(RealClients.available("curl"));
+        CliRun root = new CliRun(home, server.apiAddress()).env("AV_TOKEN", server.rootToken())
+                .env("PATH", System.getenv("PATH")).env("HOME", home.toString());
+        CliRun.Result created = root.run("agent", "create", "run-agent", "-policy", "agent-github");
+        assertThat(created.code()).as(created.err()).isZero();
+        List<String> args = new ArrayList<>(List.of("run", "-agent", "run-agent", "--"));
+        args.addAll(RealClients.curl(url()));
+        CliRun.Result r = root.run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("200").doesNotContain(SECRET);
+        assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + SECRET);
+        CliRun.Result env = root.run("run", "-agent", "run-agent", "--", "sh", "-c", "echo $HTTPS_PROXY");
+        assertThat(env.out()).as("the proxy user names the agent").startsWith("http://run-agent:");
+    }
+
+    @Test
     void aRootTokenCannotStartASessionWithoutNamingAnAgent() {
         CliRun root = new CliRun(home, server.apiAddress()).env("AV_TOKEN", server.rootToken()).env("PATH", System.getenv("PATH"));
         CliRun.Result r = root.run("run", "--", "true");

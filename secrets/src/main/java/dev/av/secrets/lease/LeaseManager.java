@@ -49,6 +49,7 @@ public final class LeaseManager implements AutoCloseable {
     private final Map<String, LeaseHandler> handlers = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService scheduler;
+    private volatile java.util.function.Consumer<String> mountLoader = m -> { };
 
     public LeaseManager(DataSource dataSource, Sealer sealer, Clock clock) {
         this.store = new LeaseStore(dataSource, sealer);
@@ -62,6 +63,28 @@ public final class LeaseManager implements AutoCloseable {
     /** Registers the handler for a mount path (no slashes at either end). */
     public void register(String mount, LeaseHandler handler) {
         handlers.put(trim(mount), handler);
+    }
+
+    /**
+     * Called with a mount path when a lease of that mount must be renewed or revoked but no handler
+     * is registered: the server creates the mount's engine (which registers itself), so that expiry
+     * after a restart does not wait for the mount's first request.
+     */
+    public void setMountLoader(java.util.function.Consumer<String> loader) {
+        this.mountLoader = loader;
+    }
+
+    private LeaseHandler handler(String mount) {
+        LeaseHandler h = handlers.get(mount);
+        if (h == null) {
+            try {
+                mountLoader.accept(mount);
+            } catch (RuntimeException e) {
+                LOG.debug("mount {} could not be loaded for its leases: {}", mount, e.getMessage());
+            }
+            h = handlers.get(mount);
+        }
+        return h;
     }
 
     public void unregister(String mount) {
@@ -133,7 +156,7 @@ public final class LeaseManager implements AutoCloseable {
         if (requested.isAfter(lease.maxExpireTime())) {
             requested = lease.maxExpireTime();
         }
-        LeaseHandler handler = handlers.get(lease.mount());
+        LeaseHandler handler = handler(lease.mount());
         if (handler == null) {
             throw new AvException(AvException.Kind.UNAVAILABLE, "the mount of this lease is not available");
         }
@@ -217,6 +240,12 @@ public final class LeaseManager implements AutoCloseable {
     public int tick() {
         try {
             return revokeAll(store.due(now(), BATCH));
+        } catch (AvException e) {
+            if (e.kind() == AvException.Kind.SEALED) {
+                return 0; // nothing can be unsealed before av is: expiry resumes after unseal
+            }
+            LOG.warn("lease expiry pass failed: {}", e.getMessage());
+            return 0;
         } catch (RuntimeException e) {
             LOG.warn("lease expiry pass failed: {}", e.getMessage());
             return 0;
@@ -264,7 +293,7 @@ public final class LeaseManager implements AutoCloseable {
             if (lease.state() != Lease.State.REVOKING) {
                 store.markRevoking(lease.id());
             }
-            LeaseHandler handler = handlers.get(lease.mount());
+            LeaseHandler handler = handler(lease.mount());
             if (handler == null) {
                 store.revocationFailed(lease.id(), backoff(lease.id()), "mount not available");
                 return false;

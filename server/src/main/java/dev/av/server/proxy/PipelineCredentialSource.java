@@ -15,30 +15,68 @@ import dev.av.server.http.ApiResponse;
 import dev.av.server.http.Json;
 import dev.av.server.http.RequestPipeline;
 import jakarta.inject.Provider;
+import dev.av.server.auth.PolicyStore;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads a credential for a proxied request the way an agent would, but with a token minted for
- * that one read: an ephemeral child of the agent's token (same agent, delegate user and delegation),
- * restricted to {@code read} on exactly the secret path, one use, a short TTL. The read goes through
- * the API's own {@link RequestPipeline} (authentication, ACL, guards, audit, any mount type: KV,
- * database, vault ...), so it is authorized and audited like every other read.
+ * Reads a credential for a proxied request with a token minted for that one read, never with the
+ * agent's own authority: the agent holds no grant on the secret path (with one, it could read the
+ * secret straight from the API, which is what the proxy exists to prevent). The proxied request was
+ * already authorized on {@code proxy/<host>/<path>} (ACL, OBO, guards); the service binding, written
+ * by an administrator, is what entitles av to read the credential. So the read token is a one-use,
+ * short-lived child of the agent's token (revoked with it, and leases it creates die with it) whose
+ * only policy is a system policy granting {@code read} on exactly that path
+ * ({@value #POLICY_PREFIX}&lt;hash&gt;, written once per path). It is no agent token, so the agent's
+ * policies are not consulted again for the read. The read goes through the API's own
+ * {@link RequestPipeline} (ACL, guards, audit, any mount type: KV, database, vault ...), and the token's
+ * metadata names the agent and delegate it read for.
  */
 final class PipelineCredentialSource implements CredentialSource {
 
     static final Duration EPHEMERAL_TTL = Duration.ofMinutes(1);
+    static final String POLICY_PREFIX = "av-proxy-read-";
 
     private final TokenStore tokens;
     private final Provider<RequestPipeline> pipeline;
+    private final PolicyStore policies;
+    private final Set<String> ensured = ConcurrentHashMap.newKeySet();
 
-    PipelineCredentialSource(TokenStore tokens, Provider<RequestPipeline> pipeline) {
+    PipelineCredentialSource(TokenStore tokens, Provider<RequestPipeline> pipeline, PolicyStore policies) {
         this.tokens = tokens;
         this.pipeline = pipeline;
+        this.policies = policies;
+    }
+
+    /** The system policy granting read on exactly {@code path}; written the first time a path is read. */
+    String readPolicyFor(String path) {
+        String name = POLICY_PREFIX + HexFormat.of().formatHex(sha256(path), 0, 10);
+        if (!ensured.contains(name)) {
+            String body = "# written by av for proxied credential reads; do not edit\n"
+                    + "path \"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\" {\n  capabilities = [\"read\"]\n}\n";
+            if (!policies.get("acl", name).map(body::equals).orElse(false)) {
+                policies.put("acl", name, body);
+            }
+            ensured.add(name);
+        }
+        return name;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -46,24 +84,31 @@ final class PipelineCredentialSource implements CredentialSource {
         TokenEntry parent = (TokenEntry) principal.attachment();
         IssuedToken eph;
         try {
+            Map<String, String> meta = new TreeMap<>();
+            meta.put("purpose", "proxy-credential-read");
+            if (parent.agent() != null) {
+                meta.put("agent", parent.agent());
+            }
+            if (parent.delegateUser() != null) {
+                meta.put("delegate", parent.delegateUser());
+            }
             eph = tokens.create(TokenRequest.builder()
-                    .policies(parent.policies())
+                    .policies(List.of(readPolicyFor(path)))
+                    .noDefaultPolicy(true)
                     .ttl(EPHEMERAL_TTL)
                     .numUses(1)
-                    .displayName("proxy-ephemeral")
+                    .displayName("proxy-credential-read")
+                    .meta(meta)
                     .kind(TokenKind.EPHEMERAL)
-                    .agent(parent.agent())
-                    .delegateUser(parent.delegateUser())
-                    .delegationId(parent.delegationId())
                     .restrictions(restrictions(path))
-                    .build(), parent, false);
+                    .build(), parent, true);
         } catch (RuntimeException e) {
             throw Problems.credentialUnavailable(path, "no ephemeral token could be minted for the read").exception();
         }
         ApiResponse r = pipeline.get().handle(new ApiRequest("GET", "/v1/" + path, null, new byte[0], null,
                 Map.of("x-vault-token", List.of(eph.token())), "127.0.0.1"));
         if (r.status() != 200) {
-            String why = r.status() == 403 ? "reading " + path + " was denied (the agent's policies must allow read on it)"
+            String why = r.status() == 403 ? "reading " + path + " was denied"
                     : r.status() == 404 ? "nothing is stored at " + path : "reading " + path + " failed with status " + r.status();
             throw Problems.credentialUnavailable(path, why).exception();
         }

@@ -6,6 +6,7 @@ import dev.av.registry.keyring.Barrier;
 import dev.av.registry.token.TokenStore;
 import dev.av.server.ServerConfig;
 import dev.av.server.auth.Authorizer;
+import dev.av.server.auth.PolicyStore;
 import dev.av.server.auth.RequestGuard;
 import dev.av.server.http.RequestPipeline;
 import io.micronaut.context.BeanContext;
@@ -36,11 +37,11 @@ public class ProxyFactory {
     @Bean(preDestroy = "close")
     ProxyService proxyService(ServerConfig config, ProxyStore store, ProxyCaKeeper ca, TokenStore tokens, Barrier barrier,
                               Clock clock, Authorizer authorizer, List<RequestGuard> guards, Provider<RequestPipeline> pipeline,
-                              BeanContext context) {
+                              PolicyStore policies, BeanContext context) {
         ProxyAuditSink audit = context.findBean(AuditBroker.class)
                 .<ProxyAuditSink>map(BrokerAuditSink::new)
                 .orElse(e -> { });
-        return new ProxyService(config, store, ca, tokens, barrier, clock, authorizer, guards, pipeline, audit);
+        return new ProxyService(config, store, ca, tokens, barrier, clock, authorizer, guards, pipeline, policies, audit);
     }
 
     @Singleton

@@ -7,6 +7,7 @@ import dev.av.registry.keyring.Barrier;
 import dev.av.registry.token.TokenStore;
 import dev.av.server.ServerConfig;
 import dev.av.server.auth.Authorizer;
+import dev.av.server.auth.PolicyStore;
 import dev.av.server.auth.RequestGuard;
 import dev.av.server.http.RequestPipeline;
 import jakarta.inject.Provider;
@@ -28,7 +29,8 @@ public final class ProxyService implements AutoCloseable {
     private final ServerConfig.HostPort configured;
 
     ProxyService(ServerConfig config, ProxyStore store, ProxyCaKeeper ca, TokenStore tokens, Barrier barrier, Clock clock,
-                 Authorizer authorizer, List<RequestGuard> guards, Provider<RequestPipeline> pipeline, ProxyAuditSink audit) {
+                 Authorizer authorizer, List<RequestGuard> guards, Provider<RequestPipeline> pipeline, PolicyStore policies,
+                 ProxyAuditSink audit) {
         this.ca = ca;
         this.configured = bindAddress(config);
         TokenAuthenticator authenticator = new TokenAuthenticator(tokens, barrier, clock);
@@ -38,7 +40,7 @@ public final class ProxyService implements AutoCloseable {
                 .authenticator(authenticator)
                 .policy(new AclAccessPolicy(authorizer, guards))
                 .services(store::services)
-                .credentials(new PipelineCredentialSource(tokens, pipeline))
+                .credentials(new PipelineCredentialSource(tokens, pipeline, policies))
                 .settings(store::settings)
                 .audit(audit)
                 .clock(clock)

@@ -1,5 +1,7 @@
 package dev.av.server.secrets;
 
+import dev.av.registry.token.TokenEntry;
+import dev.av.registry.token.TokenKind;
 import dev.av.secrets.EngineRequest;
 import dev.av.secrets.EngineResponse;
 import dev.av.secrets.SecretEngine;
@@ -27,7 +29,7 @@ final class EngineBackend implements Backend {
 
     @Override
     public LogicalResponse handle(LogicalRequest request) {
-        String owner = request.token() == null ? null : request.token().id();
+        String owner = owner(request.token());
         String display = request.token() == null ? "" : request.token().displayName();
         EngineResponse r = engine.handle(new EngineRequest(map(request.operation()), request.relativePath(),
                 request.data(), owner, display));
@@ -40,6 +42,21 @@ final class EngineBackend implements Backend {
                     r.lease().ttl().getSeconds(), null);
         }
         return new LogicalResponse(200, r.data(), null, warnings, "", false, 0, null);
+    }
+
+    /**
+     * The token a lease belongs to. An ephemeral token lives for one request (the proxy mints one per
+     * credential read), so a lease it causes belongs to its parent: the {@code av run} session or the
+     * agent token, and is revoked when that ends.
+     */
+    static String owner(TokenEntry token) {
+        if (token == null) {
+            return null;
+        }
+        if (token.kind() == TokenKind.EPHEMERAL && token.parentId() != null && !token.parentId().isEmpty()) {
+            return token.parentId();
+        }
+        return token.id();
     }
 
     static dev.av.secrets.Operation map(dev.av.server.logical.Operation op) {

@@ -9,6 +9,8 @@ import dev.av.server.ServerConfig;
 import dev.av.server.logical.MountEntry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import dev.av.server.mount.MountTable;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,8 +35,11 @@ public class SecretsFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    LeaseManager leaseManager(DataSource ds, Sealer sealer, Clock clock, TokenStore tokens, ServerConfig config) {
+    LeaseManager leaseManager(DataSource ds, Sealer sealer, Clock clock, TokenStore tokens, ServerConfig config,
+                              Provider<MountTable> mounts) {
         LeaseManager leases = new LeaseManager(ds, sealer, clock);
+        // after a restart, engines are created lazily; a due lease creates its mount's engine
+        leases.setMountLoader(mount -> mounts.get().get(mount + "/").ifPresent(e -> mounts.get().backend(e)));
         tokens.addRevocationListener(entry -> {
             int n = leases.revokeOwner(entry.id());
             if (n > 0) {

@@ -94,6 +94,26 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void anAgentAllowedOnlyOnTheProxyPathGetsTheCredentialInjectedButCannotReadTheSecretItself() throws Exception {
+        assumeTrue(RealClients.available("curl"));
+        assertThat(api.put("sys/policies/acl/proxy-only", JSON.writeValueAsString(Map.of("policy",
+                "path \"proxy/localhost/*\" { capabilities = [\"read\"] }"))).status()).isEqualTo(204);
+        String token = childToken("[\"proxy-only\"]");
+        assertThat(api.as(token).get("fixed-secrets/github").status())
+                .as("the agent holds no grant on the secret path").isEqualTo(403);
+        Path ca = Files.createTempFile("av-ca", ".pem");
+        Files.writeString(ca, caPem);
+        RealClients.Result r = RealClients.run(RealClients.curl("https://localhost:" + up.port() + "/user"),
+                Map.of("HTTPS_PROXY", "http://agent:" + token + "@127.0.0.1:" + proxyPort, "CURL_CA_BUNDLE", ca.toString()),
+                Duration.ofSeconds(60));
+        Files.delete(ca);
+        assertThat(r.stdout()).as(r.stderr()).contains("200").doesNotContain(SECRET);
+        assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + SECRET);
+        assertThat(api.as(token).get("fixed-secrets/github").status())
+                .as("injecting did not widen what the agent may read").isEqualTo(403);
+    }
+
+    @Test
     void aTokenWithoutAProxyPolicyIsDeniedWithASuggestion() throws Exception {
         String token = childToken("[\"default\"]");
         try (RawProxyClient c = RawProxyClient.open(proxyPort)) {

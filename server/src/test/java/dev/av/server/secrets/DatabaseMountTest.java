@@ -3,7 +3,14 @@ package dev.av.server.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.av.registry.token.IssuedToken;
+import dev.av.registry.token.TokenEntry;
+import dev.av.registry.token.TokenKind;
+import dev.av.registry.token.TokenRequest;
+import dev.av.registry.token.TokenStore;
 import dev.av.server.Api;
+import java.time.Duration;
+import java.util.List;
 import dev.av.server.AvServer;
 import dev.av.server.ServerConfig;
 import java.nio.file.Files;
@@ -97,6 +104,24 @@ class DatabaseMountTest {
         login(creds).close();
         Api.Res revoked = api.post("auth/token/revoke", "{\"token\":\"" + child.auth().get("client_token").asText() + "\"}");
         assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+        assertRefused(creds);
+    }
+
+    @Test
+    void aLeaseReadWithAnEphemeralTokenBelongsToItsSessionAndEndsWithIt() throws Exception {
+        enableDatabase(api, "db-session");
+        TokenStore tokens = av.bean(TokenStore.class);
+        TokenEntry root = tokens.lookup(av.rootToken()).orElseThrow();
+        IssuedToken session = tokens.create(TokenRequest.builder().policies(List.of("root")).ttl(Duration.ofHours(1))
+                .kind(TokenKind.SESSION).displayName("av-run").build(), root, true);
+        IssuedToken ephemeral = tokens.create(TokenRequest.builder().policies(List.of("root")).ttl(Duration.ofMinutes(1))
+                .numUses(1).kind(TokenKind.EPHEMERAL).build(), session.entry(), true);
+        Api.Res creds = api.as(ephemeral.token()).get("db-session/creds/ro");
+        assertThat(creds.status()).as(creds.toString()).isEqualTo(200);
+        // the one-use ephemeral token is gone, the lease is not
+        assertThat(api.as(ephemeral.token()).get("auth/token/lookup-self").status()).isEqualTo(403);
+        login(creds).close();
+        tokens.revokeTree(session.entry()); // av run exits
         assertRefused(creds);
     }
 
