@@ -68,7 +68,7 @@ public final class EphemeralPerfHarness {
             System.out.printf("machine: %d cpus, %s %s%n", Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name"), System.getProperty("java.version"));
             run("decide only (agent alone)", seconds, threads, () -> issuer.issue("bench-agent", plain));
-            run("decide only (OBO, DB query for delegations)", seconds, threads, () -> issuer.issue("bench-agent", obo));
+            run("decide only (OBO, cached delegation)", seconds, threads, () -> issuer.issue("bench-agent", obo));
             run("decide + mint in TokenStore (H2 insert)", seconds, threads, () -> {
                 EphemeralGrant g = issuer.issue("bench-agent", plain);
                 tokens.create(TokenRequest.builder().policies(g.policies()).ttl(g.ttl()).explicitMaxTtl(g.ttl())
