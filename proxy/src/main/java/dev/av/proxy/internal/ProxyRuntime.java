@@ -48,12 +48,19 @@ public final class ProxyRuntime {
         if (sessionId == null) {
             return;
         }
-        Set<Channel> set = sessions.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet());
-        if (set.add(ch)) {
-            ch.closeFuture().addListener(f -> {
-                set.remove(ch);
-                sessions.computeIfPresent(sessionId, (k, s) -> s.isEmpty() ? null : s);
-            });
+        // Adding and removing happen inside the map's per-key atomic compute, so a channel of the same
+        // session closing at the same moment can never drop the set this channel was just added to.
+        boolean[] added = new boolean[1];
+        sessions.compute(sessionId, (k, s) -> {
+            Set<Channel> set = s == null ? ConcurrentHashMap.newKeySet() : s;
+            added[0] = set.add(ch);
+            return set;
+        });
+        if (added[0]) {
+            ch.closeFuture().addListener(f -> sessions.computeIfPresent(sessionId, (k, s) -> {
+                s.remove(ch);
+                return s.isEmpty() ? null : s;
+            }));
         }
     }
 
