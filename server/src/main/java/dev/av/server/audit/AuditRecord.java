@@ -14,11 +14,20 @@ import java.util.List;
  * @param allowed          the policy decision
  * @param grantingPolicies ACL policies that granted it
  * @param error            "permission denied" etc. when refused before the backend; null otherwise
+ * @param denyReason       why the policy step refused (ACL, Cedar or a guard), for the auditor; null when allowed
+ * @param forbiddingCedarPolicies the Cedar policies that forbade it
  */
 public record AuditRecord(Instant time, LogicalRequest request, String mountType, String mountAccessor,
-                          boolean allowed, List<String> grantingPolicies, String error) {
+                          boolean allowed, List<String> grantingPolicies, String error, String denyReason,
+                          List<String> forbiddingCedarPolicies) {
 
     public AuditRecord {
         grantingPolicies = List.copyOf(grantingPolicies);
+        forbiddingCedarPolicies = List.copyOf(forbiddingCedarPolicies);
+    }
+
+    public AuditRecord(Instant time, LogicalRequest request, String mountType, String mountAccessor,
+                       boolean allowed, List<String> grantingPolicies, String error) {
+        this(time, request, mountType, mountAccessor, allowed, grantingPolicies, error, null, List.of());
     }
 }

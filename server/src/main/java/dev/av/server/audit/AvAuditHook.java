@@ -116,7 +116,8 @@ public final class AvAuditHook implements AuditHook {
                 .wrapTtl(q.wrapTtlSeconds())
                 .requestHeaders(q.headers())
                 .decision(r.allowed() ? AuditEvent.Decision.allow(r.grantingPolicies())
-                        : AuditEvent.Decision.deny(r.error() == null ? "permission denied" : r.error(), List.of()));
+                        : new AuditEvent.Decision(false, r.grantingPolicies(), r.forbiddingCedarPolicies(),
+                                r.denyReason() != null ? r.denyReason() : r.error() == null ? "permission denied" : r.error()));
         if (r.error() != null) {
             b.error(r.error());
         }

@@ -82,9 +82,10 @@ public final class Authorizer {
         if (!ev.allowed()) {
             return Decision.deny(ev.reason() == null ? "denied by ACL" : ev.reason(), ev.capabilities());
         }
-        String cedarDenial = cedarCheck(token, path, op, null);
+        List<String> forbidding = new java.util.ArrayList<>();
+        String cedarDenial = cedarCheck(token, path, op, null, forbidding);
         if (cedarDenial != null) {
-            return Decision.deny(cedarDenial, ev.capabilities());
+            return Decision.forbiddenByCedar(cedarDenial, ev.capabilities(), ev.grantingPolicies(), forbidding);
         }
         return new Decision(true, ev.capabilities(), ev.grantingPolicies(), null);
     }
@@ -94,6 +95,11 @@ public final class Authorizer {
      * fresh-install permit-all set exists), else why it refused. {@code remoteAddress} may be null.
      */
     public String cedarCheck(TokenEntry token, String path, Operation op, String remoteAddress) {
+        return cedarCheck(token, path, op, remoteAddress, new java.util.ArrayList<>());
+    }
+
+    /** As above; the ids of the Cedar policies that forbade the request are added to {@code forbidding}. */
+    public String cedarCheck(TokenEntry token, String path, Operation op, String remoteAddress, List<String> forbidding) {
         CedarState state = cedar;
         if (token.isRoot()) {
             return null; // the root token is the break-glass: Cedar narrows every other token
@@ -114,6 +120,7 @@ public final class Authorizer {
         if (d.allowed()) {
             return null;
         }
+        forbidding.addAll(d.policyIds());
         return !d.policyIds().isEmpty() ? "forbidden by Cedar policy " + String.join(", ", d.policyIds())
                 : !d.errors().isEmpty() ? String.join("; ", d.errors()) : "no Cedar policy permits the request";
     }

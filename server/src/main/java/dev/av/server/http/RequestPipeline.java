@@ -149,7 +149,7 @@ public final class RequestPipeline {
                     g.check(req, decision);
                 }
             } catch (AvException e) {
-                decision = Decision.deny(e.getMessage(), decision.capabilities());
+                decision = new Decision(false, decision.capabilities(), decision.grantingPolicies(), e.getMessage());
                 auditDenied(req, route, decision);
                 throw e;
             }
@@ -225,8 +225,8 @@ public final class RequestPipeline {
     }
 
     private void auditDenied(LogicalRequest req, Router.Route route, Decision decision) {
-        AuditRecord record = new AuditRecord(clock.instant(), req, route.type(), route.accessor(), false, List.of(),
-                "permission denied");
+        AuditRecord record = new AuditRecord(clock.instant(), req, route.type(), route.accessor(), false,
+                decision.grantingPolicies(), "permission denied", decision.reason(), decision.forbiddingCedarPolicies());
         for (AuditHook h : auditHooks) {
             try {
                 h.onRequest(record);

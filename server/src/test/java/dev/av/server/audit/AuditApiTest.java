@@ -140,6 +140,30 @@ class AuditApiTest {
     }
 
     @Test
+    void aCedarDenialIsAuditedWithTheForbiddingCedarPolicyAndTheGrantingAclPolicy() throws Exception {
+        Path log = enableFile("file");
+        assertThat(root("PUT", "sys/policies/acl/blocked-reader",
+                "{\"policy\":\"path \\\"secret/data/*\\\" { capabilities = [\\\"read\\\"] }\"}").status()).isEqualTo(204);
+        Res forbid = root("PUT", "sys/policies/cedar/no-blocked", "{\"policy\":\"forbid(principal, action == Action::\\\"read\\\", "
+                + "resource in Path::\\\"secret/data/blocked/\\\");\"}");
+        assertThat(forbid.status()).as(forbid.body()).isEqualTo(204);
+        try {
+            String reader = root("POST", "auth/token/create", "{\"policies\":[\"blocked-reader\"]}").json()
+                    .at("/auth/client_token").asText();
+            assertThat(call("GET", "secret/data/blocked/x", reader, null).status()).isEqualTo(403);
+
+            JsonNode entry = entries(log).stream().filter(e -> e.at("/request/path").asText().equals("secret/data/blocked/x")
+                    && e.get("type").asText().equals("request")).findFirst().orElseThrow();
+            assertThat(entry.at("/av/decision/allowed").asBoolean()).isFalse();
+            assertThat(entry.at("/av/decision/forbidding_cedar_policies").toString()).contains("no-blocked");
+            assertThat(entry.at("/av/decision/granting_acl_policies").toString()).contains("blocked-reader");
+            assertThat(entry.at("/av/decision/reason").asText()).contains("Cedar");
+        } finally {
+            root("DELETE", "sys/policies/cedar/no-blocked", null);
+        }
+    }
+
+    @Test
     void aDeviceThatCannotWriteRefusesRequestsBeforeTheyActAndRecoversAfterRotation() throws Exception {
         assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
         Path real = dir.resolve("real.log");
