@@ -75,7 +75,7 @@ public final class Problems {
     }
 
     public static Problem credentialUnavailable(String service, String why) {
-        return Problem.of(502, "credential_unavailable", "Credential unavailable",
+        return Problem.of(503, "credential_unavailable", "Credential unavailable",
                 "the credential for service " + service + " could not be read: " + why,
                 "ask an operator to check the service's credential and your access to it");
     }

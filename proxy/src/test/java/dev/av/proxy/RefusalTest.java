@@ -208,11 +208,11 @@ class RefusalTest {
     @Test
     void missingCredentialIsReportedAsCredentialUnavailable() throws Exception {
         fx.service("github", svc("credential", "secret/data/nothing#token"));
-        assertProblem(through("localhost", "/"), 502, "credential_unavailable");
+        assertProblem(through("localhost", "/"), 503, "credential_unavailable");
         fx.services.clear();
         fx.service("gh2", svc("credential", "secret/data/github#missing"));
         RawProxyClient.Response r = through("localhost", "/");
-        assertProblem(r, 502, "credential_unavailable");
+        assertProblem(r, 503, "credential_unavailable");
         assertThat(r.body()).contains("missing").doesNotContain(ProxyFixture.SECRET);
         assertThat(up.connectionCount()).isZero();
     }
