@@ -164,6 +164,53 @@ class RunCommandTest {
         assertThat(env.out()).as("the proxy user names the agent").startsWith("http://run-agent:");
     }
 
+    private static int dynamicRoles() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(dev.av.testing.TestDatabase.PG_URL, dev.av.testing.TestDatabase.PG_USER, "");
+             var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'v-%'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
+    void aDynamicDatabaseCredentialInjectedUnderAvRunIsRevokedWhenTheChildExits() throws Exception {
+        assumeTrue(RealClients.available("curl"));
+        AvClient root = AvClient.of(server.apiAddress(), server.rootToken());
+        root.write("sys/mounts/dbrun", Map.of("type", "database"));
+        root.write("dbrun/config/pg", Map.of("plugin_name", "postgresql-database-plugin",
+                "connection_url", "postgresql://{{username}}:{{password}}@127.0.0.1:5432/test?sslmode=disable",
+                "username", "postgres", "password", "not-checked-under-trust", "allowed_roles", "ro"));
+        root.write("dbrun/roles/ro", Map.of("db_name", "pg", "default_ttl", "1h", "max_ttl", "2h", "creation_statements",
+                List.of("CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';")));
+        TestCa ca = TestCa.create("dynamic upstream CA");
+        try (ScriptedUpstream db = ScriptedUpstream.https(ca.serverContext("localhost"), (req, ex) -> ex.respond(200, "text/plain", "ok"))) {
+            root.write("proxy/services/db-api", Map.of("host", "localhost", "port", db.port(),
+                    "credential", "dbrun/creds/ro#password", "upstream_ca", ca.rootPem()));
+            int before = dynamicRoles();
+            List<String> args = new ArrayList<>(List.of("run", "--", "sh", "-c"));
+            List<String> curl = RealClients.curl("https://localhost:" + db.port() + "/query");
+            StringBuilder line = new StringBuilder();
+            for (String a : curl) {
+                line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+            }
+            // the child reports how many dynamic roles exist while it runs, then exits
+            line.append("&& psql -h 127.0.0.1 -U postgres -d test -tAc \"SELECT 'roles=' || count(*) FROM pg_roles WHERE rolname LIKE 'v-%'\"");
+            args.add(line.toString());
+            CliRun.Result r = av().run(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("200");
+            String header = db.takeRequest().header("Authorization");
+            assertThat(header).as("the upstream got a password leased from the database engine").startsWith("Bearer A1a-");
+            assertThat(r.out()).doesNotContain(header.substring("Bearer ".length()));
+            if (RealClients.available("psql")) {
+                assertThat(r.out()).as("the login existed while the child ran").contains("roles=" + (before + 1));
+            }
+            assertThat(dynamicRoles()).as("the login is dropped once av run's child exits").isEqualTo(before);
+        } finally {
+            root.delete("proxy/services/db-api");
+        }
+    }
+
     @Test
     void aRootTokenCannotStartASessionWithoutNamingAnAgent() {
         CliRun root = new CliRun(home, server.apiAddress()).env("AV_TOKEN", server.rootToken()).env("PATH", System.getenv("PATH"));
