@@ -334,7 +334,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         final HttpRequest req;
         Planner.Incoming incoming;
         final long started = System.nanoTime();
-        final boolean keepAlive;
+        boolean keepAlive;
         State state = State.PLANNING;
         Plan plan;
         final ArrayDeque<HttpContent> buffered = new ArrayDeque<>();
@@ -353,6 +353,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         long responseBytes;
         ScheduledFuture<?> timeout;
         int headerScrubs;
+        boolean lastUseDone;
 
         Exchange(HttpRequest req) {
             this.req = req;
@@ -382,6 +383,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             plan = p;
+            if (p.lastUse()) {
+                keepAlive = false; // the token is spent: Connection: close, then it is revoked
+            }
             rt.register(p.principal().sessionId(), ctx.channel());
             state = State.FORWARDING;
             bodyReplacer = p.bodyRules().isEmpty() ? null : new StreamReplacer(p.bodyRules());
@@ -791,11 +795,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     headerScrubs + (scrubber == null ? 0 : scrubber.replacements()), problemCode,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             Channel ch = ctx.channel();
+            Plan spent = plan != null && plan.lastUse() && !lastUseDone ? plan : null;
+            lastUseDone = lastUseDone || spent != null;
             rt.blocking.execute(() -> {
                 try {
                     rt.audit.record(e);
                 } catch (RuntimeException failure) {
                     ch.close();
+                }
+                if (spent != null) {
+                    try {
+                        rt.planner.lastUseDone(spent);
+                    } catch (RuntimeException stillSpent) {
+                        // the token has no use left whatever happens here: it is refused from now on
+                    }
                 }
             });
         }
