@@ -105,8 +105,21 @@ public final class EphemeralPerfHarness {
                     g.delegationId(), g.restrictionsJson());
             run("per-use check, OBO ephemeral token (UseCheck)", seconds, threads,
                     () -> check.check(facts, "secret/data/code-repos/frontend", "read"));
+            // a use-limited token: every use reads the row and counts the use in the database (exact across nodes)
+            IssuedToken limited = tokens.create(TokenRequest.builder().policies(g.policies()).ttl(Duration.ofMinutes(10))
+                    .numUses(Integer.MAX_VALUE).renewable(false).kind(TokenKind.EPHEMERAL).agent(g.agent())
+                    .delegateUser(g.delegateUser()).delegationId(g.delegationId()).restrictions(g.restrictionsJson())
+                    .build(), identity.entry(), true);
+            run("full verification of a use-limited token (lookup + use + check)", seconds, threads, () -> {
+                var e = tokens.lookup(limited.token()).orElseThrow();
+                if (!tokens.use(e).allowed()) {
+                    throw new IllegalStateException("use refused");
+                }
+                check.check(new UseCheck.TokenFacts(e.kind().wire(), e.accessor(), e.agent(), e.delegateUser(),
+                        e.delegationId(), e.restrictions()), "secret/data/code-repos/frontend", "read");
+            });
             String tokenString = identity.token();
-            run("TokenStore.lookup (H2, for context)", seconds, threads, () -> tokens.lookup(tokenString));
+            run("TokenStore.lookup of a token without use limit (cached)", seconds, threads, () -> tokens.lookup(tokenString));
         }
     }
 

@@ -48,7 +48,8 @@ public final class EphemeralHttpPerfHarness {
             URI read = URI.create(av.apiAddress() + "/v1/secret/data/code-repos/frontend");
             if (serve) {
                 // for an external load generator (wrk): print what it needs, stay up for `seconds`
-                System.out.printf("AV_ADDR=%s%nAV_AGENT_TOKEN=%s%n", av.apiAddress(), agentToken);
+                System.out.printf("AV_ADDR=%s%nAV_AGENT_TOKEN=%s%nAV_ROOT_TOKEN=%s%n", av.apiAddress(), agentToken,
+                        av.rootToken());
                 System.out.flush();
                 long cpu0 = processCpuNanos();
                 Thread.sleep(seconds * 1000L);
