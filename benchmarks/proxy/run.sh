@@ -56,6 +56,12 @@ TOKEN=$("$REPO/av" write -force -field=token agent-registry/agents/perfkit/token
 "$REPO/av" proxy ca > "$W/av-ca.pem"
 [ -s "$W/av-ca.pem" ] || { echo "no av CA" >&2; exit 1; }
 
+# --- warm av's JIT up (keep-alive and new connections) so its first cell is not a cold start
+LG=$S/bin/loadgen-av
+if [ ! -x "$LG" ] || [ "$HERE/loadgen.go" -nt "$LG" ]; then go build -o "$LG" "$HERE/loadgen.go"; fi
+"$LG" -url https://localhost:8443/small -ca "$W/av-ca.pem" -proxy "http://perfkit:$TOKEN@$AV_PROXY" -c 16 -d "${AV_WARM:-10}" -warmup 0 >/dev/null
+"$LG" -url https://localhost:8443/64k -ca "$W/av-ca.pem" -proxy "http://perfkit:$TOKEN@$AV_PROXY" -c 4 -d 3 -warmup 0 -new >/dev/null
+
 # --- measure, interleaved per repetition
 P=$S/pki
 bench() {   # label proxy ca [pids]
