@@ -1,5 +1,7 @@
 package dev.av.proxy;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -16,6 +18,27 @@ public final class Headers {
     public static final String AV_PREFIX = "x-av-";
 
     private Headers() {
+    }
+
+    /**
+     * The field names a message's {@code Connection} header lists (RFC 9110 §7.6.1), lower case:
+     * they are hop-by-hop for this message and are not forwarded. {@code Content-Length} is never
+     * included (it frames the message the proxy forwards; the codec has parsed it already).
+     */
+    public static Set<String> connectionOptions(List<String> connectionValues) {
+        if (connectionValues.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (String v : connectionValues) {
+            for (String token : v.split(",")) {
+                String n = token.trim().toLowerCase(Locale.ROOT);
+                if (!n.isEmpty() && !n.equals("content-length")) {
+                    names.add(n);
+                }
+            }
+        }
+        return names;
     }
 
     public static boolean isHopByHopOrProxyScoped(String name) {

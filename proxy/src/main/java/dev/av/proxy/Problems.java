@@ -93,6 +93,18 @@ public final class Problems {
         return Problem.of(504, "upstream_timeout", "Upstream timed out", host + " did not answer in time", "retry later");
     }
 
+    public static Problem upstreamEncoding(String host, String encoding) {
+        return Problem.of(502, "upstream_encoding_unsupported", "Upstream response encoding not supported",
+                host + " answered with Content-Encoding " + encoding + ", which av cannot scan for echoed secrets, so it was not forwarded",
+                "ask an operator to configure the upstream to honour Accept-Encoding: identity (or gzip/deflate)");
+    }
+
+    public static Problem tokenUsesExhausted() {
+        return Problem.of(407, "token_uses_exhausted", "Token used up",
+                "the proxy token had a limited number of uses (num_uses) and all of them are spent",
+                "obtain a new token (an ephemeral token with a larger num_uses, or a session token from `av run`)");
+    }
+
     public static Problem auditUnavailable() {
         return Problem.of(503, "audit_unavailable", "Audit unavailable",
                 "the request could not be audited, so it was not forwarded", "retry later");

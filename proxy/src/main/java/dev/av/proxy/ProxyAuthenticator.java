@@ -12,4 +12,21 @@ public interface ProxyAuthenticator {
      *     or {@link Problems#sealed()} when the token cannot be used
      */
     ProxyPrincipal authenticate(String token);
+
+    /**
+     * Counts one proxied request against the token's use limit ({@code num_uses}). Called once per
+     * request inside a tunnel (not for the CONNECT), after the request was authorized and before a
+     * credential is read or anything is forwarded. Tokens without a limit cost nothing here.
+     *
+     * @return true when this request spent the token's last use: the proxy answers it with
+     *     {@code Connection: close} and calls {@link #lastUseDone} once the response is over
+     * @throws ProblemException with {@link Problems#tokenUsesExhausted()} when no use is left
+     */
+    default boolean countUse(ProxyPrincipal principal) {
+        return false;
+    }
+
+    /** After the response to the request that spent the last use, e.g. to revoke the token. */
+    default void lastUseDone(ProxyPrincipal principal) {
+    }
 }

@@ -25,6 +25,11 @@ public final class TestSealer implements Sealer {
         return new TestSealer(SHARED);
     }
 
+    /** A key of its own, so nothing sealed by another sealer opens with it. */
+    public static TestSealer random() {
+        return new TestSealer(newKey());
+    }
+
     @Override
     public byte[] encrypt(String table, String id, long version, byte[] plaintext) {
         try {
@@ -48,7 +53,7 @@ public final class TestSealer implements Sealer {
             c.updateAAD(aad(table, id, version));
             return c.doFinal(ciphertext, 12, ciphertext.length - 12);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot unseal", e);
+            throw new IllegalStateException("ciphertext does not authenticate");
         }
     }
 

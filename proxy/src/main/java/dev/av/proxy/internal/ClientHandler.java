@@ -334,7 +334,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         final HttpRequest req;
         Planner.Incoming incoming;
         final long started = System.nanoTime();
-        final boolean keepAlive;
+        boolean keepAlive;
         State state = State.PLANNING;
         Plan plan;
         final ArrayDeque<HttpContent> buffered = new ArrayDeque<>();
@@ -348,10 +348,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         int status;
         StreamReplacer bodyReplacer;
         StreamReplacer scrubber;
+        BodyInflater inflater;
         long requestBytes;
         long responseBytes;
         ScheduledFuture<?> timeout;
         int headerScrubs;
+        boolean lastUseDone;
 
         Exchange(HttpRequest req) {
             this.req = req;
@@ -381,6 +383,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             plan = p;
+            if (p.lastUse()) {
+                keepAlive = false; // the token is spent: Connection: close, then it is revoked
+            }
             rt.register(p.principal().sessionId(), ctx.channel());
             state = State.FORWARDING;
             bodyReplacer = p.bodyRules().isEmpty() ? null : new StreamReplacer(p.bodyRules());
@@ -458,9 +463,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             p.setHeaders().forEach(e -> injected.add(e.getKey().toLowerCase(Locale.ROOT)));
             boolean chunked = HttpUtil.isTransferEncodingChunked(req);
             boolean hasBody = chunked || HttpUtil.isContentLengthSet(req);
+            java.util.Set<String> connectionNamed = Headers.connectionOptions(req.headers().getAll(HttpHeaderNames.CONNECTION));
             for (Map.Entry<String, String> e : req.headers()) {
                 String name = e.getKey().toLowerCase(Locale.ROOT);
-                if (Headers.isHopByHopOrProxyScoped(name) || name.equals("host") || name.equals("expect") || injected.contains(name)
+                if (Headers.isHopByHopOrProxyScoped(name) || connectionNamed.contains(name) || name.equals("host")
+                        || name.equals("expect") || injected.contains(name)
                         || name.equals("content-length") && bodyReplacer != null) {
                     continue;
                 }
@@ -535,16 +542,29 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 upstream.read();
                 return;
             }
+            boolean bodyless = req.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
+            String encoding = r.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+            if (scrubber != null && !bodyless && !BodyInflater.isIdentity(encoding)) {
+                // av asked for identity; the upstream compressed anyway: inflate to scan, or refuse
+                inflater = BodyInflater.forEncoding(encoding);
+                if (inflater == null) {
+                    refuse(Problems.upstreamEncoding(plan.host(), encoding), false);
+                    return;
+                }
+            }
             status = code;
             HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
             HttpHeaders h = out.headers();
+            java.util.Set<String> connectionNamed = Headers.connectionOptions(r.headers().getAll(HttpHeaderNames.CONNECTION));
             for (Map.Entry<String, String> e : r.headers()) {
-                if (!Headers.isHopByHopOrProxyScoped(e.getKey())) {
-                    h.add(e.getKey(), scrubHeader(e.getValue()));
+                String name = e.getKey().toLowerCase(Locale.ROOT);
+                if (Headers.isHopByHopOrProxyScoped(name) || connectionNamed.contains(name)
+                        || inflater != null && (name.equals("content-encoding") || name.equals("content-length"))) {
+                    continue;
                 }
+                h.add(e.getKey(), scrubHeader(e.getValue()));
             }
-            boolean bodyless = req.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
-            if (!bodyless && (HttpUtil.isTransferEncodingChunked(r) || !HttpUtil.isContentLengthSet(r))) {
+            if (!bodyless && (inflater != null || HttpUtil.isTransferEncodingChunked(r) || !HttpUtil.isContentLengthSet(r))) {
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             if (!keepAlive) {
@@ -567,7 +587,19 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             HttpContent out = c;
             if (scrubber != null) {
-                byte[] in = ByteBufUtil.getBytes(c.content());
+                byte[] in;
+                try {
+                    in = inflater == null ? ByteBufUtil.getBytes(c.content()) : inflate(c.content(), last);
+                } catch (RuntimeException badBody) {
+                    // not valid gzip/deflate: nothing more can be scanned, so nothing more is forwarded
+                    c.release();
+                    state = State.DONE;
+                    timeout.cancel(false);
+                    dropUpstream();
+                    auditResponse(status, "upstream_bad_encoding");
+                    ctx.close();
+                    return;
+                }
                 c.release();
                 byte[] clean = scrubber.feed(in);
                 if (last) {
@@ -588,6 +620,27 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     upstream.read();
                 }
             });
+        }
+
+        private byte[] inflate(ByteBuf content, boolean last) {
+            byte[] plain = inflater.feed(content);
+            if (last) {
+                plain = concat(plain, inflater.finish());
+                inflater.close();
+                inflater = null;
+            }
+            return plain;
+        }
+
+        private void dropUpstream() {
+            if (inflater != null) {
+                inflater.close();
+                inflater = null;
+            }
+            if (upstream != null && upstreamHandler != null) {
+                upstreamHandler.owner = null;
+                upstream.close();
+            }
         }
 
         private void responseComplete() {
@@ -656,6 +709,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 refuse(Problems.upstreamUnreachable(plan.host(), "the upstream closed the connection before answering"), false);
             } else {
                 state = State.DONE;
+                dropUpstream();
                 auditResponse(status, "upstream_truncated");
                 ctx.close();
             }
@@ -665,10 +719,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (ex != this || state == State.DONE || state == State.REFUSED) {
                 return;
             }
-            if (upstream != null) {
-                upstreamHandler.owner = null;
-                upstream.close();
-            }
+            dropUpstream();
             if (!responseStarted) {
                 refuse(Problems.upstreamTimeout(plan == null ? "the request" : plan.host()), true);
             } else {
@@ -687,10 +738,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             status = problem.status();
             timeout.cancel(false);
             releaseBuffered();
-            if (upstream != null) {
-                upstreamHandler.owner = null;
-                upstream.close();
-            }
+            dropUpstream();
             if (responseStarted) {
                 ctx.close();
                 return;
@@ -715,10 +763,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         void abort() {
             timeout.cancel(false);
             releaseBuffered();
-            if (upstream != null && upstreamHandler != null) {
-                upstreamHandler.owner = null;
-                upstream.close();
-            }
+            dropUpstream();
             if (state == State.FORWARDING) {
                 state = State.DONE;
                 auditResponse(status, "client_closed");
@@ -750,11 +795,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     headerScrubs + (scrubber == null ? 0 : scrubber.replacements()), problemCode,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             Channel ch = ctx.channel();
+            Plan spent = plan != null && plan.lastUse() && !lastUseDone ? plan : null;
+            lastUseDone = lastUseDone || spent != null;
             rt.blocking.execute(() -> {
                 try {
                     rt.audit.record(e);
                 } catch (RuntimeException failure) {
                     ch.close();
+                }
+                if (spent != null) {
+                    try {
+                        rt.planner.lastUseDone(spent);
+                    } catch (RuntimeException stillSpent) {
+                        // the token has no use left whatever happens here: it is refused from now on
+                    }
                 }
             });
         }

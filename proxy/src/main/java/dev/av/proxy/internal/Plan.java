@@ -18,11 +18,13 @@ import java.util.Map;
  * @param scrubRules echoes of injected secrets to mask in the response
  * @param tls the upstream TLS context, null for plain http
  * @param audit the request entry written before forwarding
+ * @param lastUse this request spent the token's last use ({@code num_uses}): close the connection
+ *     after the response and tell the authenticator
  */
 record Plan(String requestId, ProxyPrincipal principal, ServiceRule service, String scheme, String host, int port,
             String uri, List<Map.Entry<String, String>> setHeaders, List<StreamReplacer.Rule> headerRules,
             List<StreamReplacer.Rule> bodyRules, List<StreamReplacer.Rule> scrubRules, InetAddress address,
-            SslContext tls, dev.av.proxy.ProxyAuditEvent.Request audit) {
+            SslContext tls, dev.av.proxy.ProxyAuditEvent.Request audit, boolean lastUse) {
 
     @Override
     public String toString() {

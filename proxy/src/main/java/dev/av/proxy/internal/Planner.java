@@ -81,6 +81,11 @@ public final class Planner {
         this.upstreamTls = upstreamTls;
     }
 
+    /** The token of {@code plan} spent its last use on it and its response is over. */
+    void lastUseDone(Plan plan) {
+        authenticator.lastUseDone(plan.principal());
+    }
+
     public ProxySettings settings() {
         return settings.settings();
     }
@@ -110,9 +115,10 @@ public final class Planner {
             service = match(in);
             checkServiceLists(service, in.method(), target.path());
             authorize(principal, in, service, target.path());
+            boolean lastUse = authenticator.countUse(principal);
             ProxyAuditEvent.Request entry = new ProxyAuditEvent.Request(in.requestId(), principal, in.remote(), in.method(),
                     in.scheme(), in.host(), in.port(), target.path(), target.query(), service.name(), "allow", null);
-            Plan plan = rewrite(in, principal, service, target, entry);
+            Plan plan = rewrite(in, principal, service, target, entry, lastUse);
             audit.record(entry);
             return plan;
         } catch (ProblemException e) {
@@ -199,7 +205,7 @@ public final class Planner {
     }
 
     private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target,
-                         ProxyAuditEvent.Request entry) {
+                         ProxyAuditEvent.Request entry, boolean lastUse) {
         ProxySettings s = settings.settings();
         Map<String, SecretData> reads = new HashMap<>();
         Map<CredentialRef, Secret> values = new LinkedHashMap<>();
@@ -253,7 +259,7 @@ public final class Planner {
         InetAddress address = EgressGuard.resolve(resolver, in.host(), s.upstreamAllowCidrs());
         String uri = query == null ? path : path + "?" + query;
         return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, setHeaders, headerRules,
-                bodyRules, scrub, address, in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry);
+                bodyRules, scrub, address, in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry, lastUse);
     }
 
     private SecretData readOrFail(ProxyPrincipal principal, ServiceRule service, String path, ProxySettings s) {

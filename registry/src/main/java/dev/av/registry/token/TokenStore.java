@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * Vault's token store: creation with Vault's policy and TTL rules, lookup (by token or accessor),
  * renewal, use counting, revocation of a token and all its descendants, and clean-up of expired
  * tokens. Token strings are random, carry the {@value #PREFIX} prefix and are stored only as SHA-256
- * hashes. All times come from the injected {@link Clock}.
+ * hashes. All times come from the injected {@link Clock}. New tokens with random ids are written by
+ * group commit ({@link GroupCommit}): concurrent creations share one transaction, and each caller
+ * returns only once its row is committed.
  *
  * <p>Authorization (may the caller create, renew, revoke ...) is the HTTP layer's job; this class
  * enforces the rules that depend only on the parent token and the request ({@code sudo} is passed in).
@@ -58,6 +60,8 @@ public final class TokenStore {
     private final Duration defaultTtl;
     private final Duration maxTtl;
     private final SecureRandom random = new SecureRandom();
+    /** New rows with random ids: written in shared transactions (see {@link GroupCommit}). */
+    private final GroupCommit inserts;
     private final List<TokenRevocationListener> listeners = new CopyOnWriteArrayList<>();
     /**
      * Live entries by hash, for at most {@link #CACHE_NANOS}: saves the SQL query and row decoding on
@@ -89,6 +93,7 @@ public final class TokenStore {
 
     public TokenStore(DataSource dataSource, Clock clock, Duration defaultTtl, Duration maxTtl) {
         this.dataSource = dataSource;
+        this.inserts = new GroupCommit(dataSource, INSERT, TokenStore::bind);
         this.clock = clock;
         this.defaultTtl = defaultTtl;
         this.maxTtl = maxTtl;
@@ -180,13 +185,17 @@ public final class TokenStore {
                 req.path(), displayName, req.meta(), now, finalTtl, finalTtl.isZero() ? null : now.plus(finalTtl),
                 req.explicitMaxTtl(), req.period(), req.numUses(), renewable, orphan, cidrs, req.kind(), req.agent(),
                 req.delegateUser(), req.delegationId(), req.restrictions(), null);
-        Database.inTransaction(dataSource, c -> {
-            if (!orphan && !exists(c, parent.id())) {
-                throw AvException.badRequest("parent token is no longer valid");
-            }
-            insert(c, entry);
-            return null;
-        });
+        if (req.id() == null) {
+            inserts.insert(entry); // random id: cannot collide, so it may share a batch with others
+        } else {
+            Database.inTransaction(dataSource, c -> {
+                if (!orphan && !exists(c, parent.id())) {
+                    throw AvException.badRequest("parent token is no longer valid");
+                }
+                insert(c, entry);
+                return null;
+            });
+        }
         return new IssuedToken(token, entry, ttl.warnings());
     }
 
@@ -460,6 +469,11 @@ public final class TokenStore {
         return n;
     }
 
+    /** New tokens waiting for a group commit (for tests). */
+    int queuedInserts() {
+        return inserts.queued();
+    }
+
     /** Counts stored tokens (for tests and metrics). */
     public int count() {
         return Database.inTransaction(dataSource, c -> {
@@ -496,10 +510,23 @@ public final class TokenStore {
         }
     }
 
+    /**
+     * {@code n} characters from {@link #ALPHABET}, uniformly: one {@code nextBytes} call (the
+     * generator's lock is taken once, not once per character), bytes at or above 248 (= 4 × 62) are
+     * skipped so that {@code b % 62} has no bias.
+     */
     private String randomString(int n) {
         char[] out = new char[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        byte[] bytes = new byte[n + n / 4 + 4];
+        int filled = 0;
+        while (filled < n) {
+            random.nextBytes(bytes);
+            for (int i = 0; i < bytes.length && filled < n; i++) {
+                int b = bytes[i] & 0xff;
+                if (b < 248) {
+                    out[filled++] = ALPHABET[b % ALPHABET.length];
+                }
+            }
         }
         return new String(out);
     }
@@ -515,42 +542,48 @@ public final class TokenStore {
         }
     }
 
+    private static final String INSERT = "INSERT INTO av_tokens (" + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private static void insert(Connection c, TokenEntry e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO av_tokens (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, e.id());
-            ps.setString(2, e.accessor());
-            ps.setString(3, e.parentId());
-            ps.setString(4, toJson(e.policies()));
-            ps.setString(5, e.path());
-            ps.setString(6, e.displayName());
-            ps.setString(7, e.meta().isEmpty() ? null : toJson(e.meta()));
-            ps.setLong(8, e.createdAt().toEpochMilli());
-            ps.setLong(9, e.creationTtl().toSeconds());
-            if (e.expireAt() == null) {
-                ps.setNull(10, Types.BIGINT);
-            } else {
-                ps.setLong(10, e.expireAt().toEpochMilli());
-            }
-            ps.setLong(11, e.explicitMaxTtl().toSeconds());
-            ps.setLong(12, e.period().toSeconds());
-            ps.setInt(13, e.numUses());
-            ps.setBoolean(14, e.renewable());
-            ps.setBoolean(15, e.orphan());
-            ps.setString(16, e.boundCidrs().isEmpty() ? null : toJson(e.boundCidrs()));
-            ps.setString(17, e.kind().wire());
-            ps.setString(18, e.agent());
-            ps.setString(19, e.delegateUser());
-            ps.setString(20, e.delegationId());
-            ps.setString(21, e.restrictions());
-            ps.setNull(22, Types.BIGINT);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, e);
             ps.executeUpdate();
         } catch (SQLException ex) {
-            if ("23505".equals(ex.getSQLState()) || (ex.getSQLState() != null && ex.getSQLState().startsWith("23"))) {
+            if (ex.getSQLState() != null && ex.getSQLState().startsWith("23")) {
                 throw new AvException(AvException.Kind.BAD_REQUEST, "a token with this id already exists", null);
             }
             throw ex;
         }
+    }
+
+    private static void bind(PreparedStatement ps, TokenEntry e) throws SQLException {
+        ps.setString(1, e.id());
+        ps.setString(2, e.accessor());
+        ps.setString(3, e.parentId());
+        ps.setString(4, toJson(e.policies()));
+        ps.setString(5, e.path());
+        ps.setString(6, e.displayName());
+        ps.setString(7, e.meta().isEmpty() ? null : toJson(e.meta()));
+        ps.setLong(8, e.createdAt().toEpochMilli());
+        ps.setLong(9, e.creationTtl().toSeconds());
+        if (e.expireAt() == null) {
+            ps.setNull(10, Types.BIGINT);
+        } else {
+            ps.setLong(10, e.expireAt().toEpochMilli());
+        }
+        ps.setLong(11, e.explicitMaxTtl().toSeconds());
+        ps.setLong(12, e.period().toSeconds());
+        ps.setInt(13, e.numUses());
+        ps.setBoolean(14, e.renewable());
+        ps.setBoolean(15, e.orphan());
+        ps.setString(16, e.boundCidrs().isEmpty() ? null : toJson(e.boundCidrs()));
+        ps.setString(17, e.kind().wire());
+        ps.setString(18, e.agent());
+        ps.setString(19, e.delegateUser());
+        ps.setString(20, e.delegationId());
+        ps.setString(21, e.restrictions());
+        ps.setNull(22, Types.BIGINT);
     }
 
     private static TokenEntry selectOne(Connection c, String column, String value) throws SQLException {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>
  * ./mvnw -B -q -pl registry -am test-compile
- * java -cp registry/target/test-classes:registry/target/classes:$(cat /tmp/cp.txt) dev.av.registry.perf.EphemeralPerfHarness [seconds] [threads]
+ * java -cp registry/target/test-classes:registry/target/classes:$(cat /tmp/cp.txt) dev.av.registry.perf.EphemeralPerfHarness [seconds] [threads] [issuers] [scenario name part]
  * </pre>
  */
 public final class EphemeralPerfHarness {
@@ -37,6 +37,8 @@ public final class EphemeralPerfHarness {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int issuers = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        only = args.length > 3 ? args[3] : "";
         try (Database db = Database.open(StorageSettings.h2Memory("perf" + System.nanoTime()))) {
             Map<String, String> policies = Map.of("code", """
                     path "secret/data/code-repos/*" { capabilities = ["read", "list"] }
@@ -69,12 +71,17 @@ public final class EphemeralPerfHarness {
                     System.getProperty("java.vm.name"), System.getProperty("java.version"));
             run("decide only (agent alone)", seconds, threads, () -> issuer.issue("bench-agent", plain));
             run("decide only (OBO, cached delegation)", seconds, threads, () -> issuer.issue("bench-agent", obo));
-            run("decide + mint in TokenStore (H2 insert)", seconds, threads, () -> {
+            Runnable mint = () -> {
                 EphemeralGrant g = issuer.issue("bench-agent", plain);
                 tokens.create(TokenRequest.builder().policies(g.policies()).ttl(g.ttl()).explicitMaxTtl(g.ttl())
                         .numUses(g.numUses()).renewable(false).kind(TokenKind.EPHEMERAL).agent(g.agent())
                         .restrictions(g.restrictionsJson()).build(), identity.entry(), true);
-            });
+            };
+            run("decide + mint in TokenStore (H2 insert)", seconds, threads, mint);
+            // how a server issues: many requests in flight at once, so inserts share group commits
+            run("decide + mint, " + issuers + " concurrent issuers (group commit)", seconds, issuers, mint);
+            int before = tokens.count();
+            System.out.printf("tokens stored: %,d%n", before);
             EphemeralGrant g = issuer.issue("bench-agent", obo);
             UseCheck.TokenFacts facts = new UseCheck.TokenFacts("ephemeral", "acc", g.agent(), g.delegateUser(),
                     g.delegationId(), g.restrictionsJson());
@@ -85,7 +92,19 @@ public final class EphemeralPerfHarness {
         }
     }
 
+    /** CPU time of the whole process (all threads, including JIT and GC): steadier than rates on a shared machine. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Runs only the scenarios whose name contains this (4th argument; all by default). */
+    private static String only = "";
+
     private static void run(String name, int seconds, int threads, Runnable op) throws InterruptedException {
+        if (!name.contains(only)) {
+            return;
+        }
         long warmEnd = System.nanoTime() + 1_000_000_000L;
         while (System.nanoTime() < warmEnd) {
             op.run();
@@ -94,6 +113,7 @@ public final class EphemeralPerfHarness {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         Thread[] ts = new Thread[threads];
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         for (int i = 0; i < threads; i++) {
             ts[i] = new Thread(() -> {
                 long n = 0;
@@ -110,7 +130,9 @@ public final class EphemeralPerfHarness {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         double perSec = count.sum() / secs;
-        System.out.printf("%-50s %,12.0f ops/s  (%d threads; %.2f µs/op per thread)%n", name, perSec, threads,
-                threads * 1e6 / perSec);
+        double cpuSecs = (processCpuNanos() - cpuStart) / 1e9;
+        System.out.printf("%-62s %,12.0f ops/s  (%d threads; %.2f µs CPU/op; load %.1f)%n", name, perSec, threads,
+                cpuSecs * 1e6 / count.sum(), java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
     }
 }

@@ -2,6 +2,7 @@ package dev.av.secrets.kv;
 
 import dev.av.core.AvException;
 import dev.av.core.Durations;
+import dev.av.secrets.Sealer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ public final class KvEngine {
         this.store = store;
     }
 
-    public KvEngine(DataSource dataSource, ValueSealer sealer, String mount, Clock clock) {
+    public KvEngine(DataSource dataSource, Sealer sealer, String mount, Clock clock) {
         this(new KvStore(dataSource, sealer, mount, clock));
     }
 

@@ -1,6 +1,8 @@
 package dev.av.secrets.kv;
 
 import dev.av.core.AvException;
+import dev.av.secrets.Json;
+import dev.av.secrets.Sealer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +35,7 @@ import javax.sql.DataSource;
  * the loser's transaction is retried (as are lock timeouts and deadlocks), a bounded number of
  * times. A write is acknowledged only after its commit returned.
  *
- * <p><b>Secrets.</b> Values are JSON sealed by the {@link ValueSealer} with the associated data
+ * <p><b>Secrets.</b> Values are JSON sealed by the {@link Sealer} with the associated data
  * {@code kv_versions | <mount>/<path> | <version>}; plaintext never reaches the database, a log or
  * an exception message. Thread-safe.
  */
@@ -43,7 +45,7 @@ public final class KvStore {
     private static final int MAX_ATTEMPTS = 60;
 
     private final DataSource dataSource;
-    private final ValueSealer sealer;
+    private final Sealer sealer;
     private final String mount;
     private final Clock clock;
 
@@ -55,7 +57,7 @@ public final class KvStore {
     public record Written(VersionInfo info, Map<String, String> customMetadata) {
     }
 
-    public KvStore(DataSource dataSource, ValueSealer sealer, String mount, Clock clock) {
+    public KvStore(DataSource dataSource, Sealer sealer, String mount, Clock clock) {
         if (mount == null || mount.isBlank() || mount.length() > 255) {
             throw new IllegalArgumentException("mount id must be 1-255 characters");
         }
@@ -146,7 +148,7 @@ public final class KvStore {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    Map<String, String> custom = Json.readStrings(rs.getString(2));
+                    Map<String, String> custom = Json.readStringMap(rs.getString(2));
                     long found = rs.getLong(3);
                     if (rs.wasNull()) {
                         return Optional.empty();
@@ -451,7 +453,7 @@ public final class KvStore {
                     return Optional.empty();
                 }
                 head = new SecretMetadata(path, rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getBoolean(4),
-                        Duration.ofNanos(rs.getLong(5)), Json.readStrings(rs.getString(6)), instant(rs, 7),
+                        Duration.ofNanos(rs.getLong(5)), Json.readStringMap(rs.getString(6)), instant(rs, 7),
                         instant(rs, 8), new TreeMap<>());
             }
         }
@@ -494,7 +496,7 @@ public final class KvStore {
         } catch (RuntimeException e) {
             throw new AvException(AvException.Kind.INTERNAL, "a stored secret failed its integrity check", null);
         }
-        return Json.readObject(plain);
+        return Json.readMap(plain);
     }
 
     private String sealId(String path) {

@@ -1,5 +1,7 @@
 package dev.av.secrets.kv;
 
+import dev.av.secrets.Sealer;
+import dev.av.secrets.TestSealer;
 import dev.av.testing.MutableClock;
 import dev.av.testing.TestDatabase;
 import java.util.EnumMap;
@@ -19,7 +21,7 @@ final class KvFixture implements AutoCloseable {
     final TestDatabase db;
     final String mount = "m-" + UUID.randomUUID();
     final MutableClock clock = MutableClock.startingAt("2026-01-02T03:04:05.123456Z");
-    final ValueSealer sealer = new AesGcmTestSealer();
+    final Sealer sealer = TestSealer.random();
     final KvEngine engine;
 
     KvFixture(TestDatabase.Kind kind) {

@@ -2,12 +2,13 @@ package dev.av.server.kv;
 
 import dev.av.core.AvException;
 import dev.av.registry.keyring.Barrier;
+import dev.av.secrets.Sealer;
 import dev.av.secrets.kv.KvEngine;
 import dev.av.secrets.kv.KvStore;
-import dev.av.secrets.kv.ValueSealer;
 import dev.av.server.logical.Backend;
 import dev.av.server.logical.BackendFactory;
 import dev.av.server.logical.MountEntry;
+import dev.av.server.secrets.BarrierSealer;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -21,7 +22,7 @@ import javax.sql.DataSource;
 public final class KvBackendFactory implements BackendFactory {
 
     private final DataSource dataSource;
-    private final ValueSealer sealer;
+    private final Sealer sealer;
     private final Clock clock;
 
     public KvBackendFactory(DataSource dataSource, Barrier barrier, Clock clock) {
@@ -55,19 +56,6 @@ public final class KvBackendFactory implements BackendFactory {
         if (!version.equals("2")) {
             throw AvException.badRequest("kv mounts support only version 2 (Vault's versioned KV); "
                     + "got version \"" + (version.length() > 10 ? version.substring(0, 10) : version) + "\"");
-        }
-    }
-
-    /** The barrier as the engine's sealing port. */
-    private record BarrierSealer(Barrier barrier) implements ValueSealer {
-        @Override
-        public byte[] encrypt(String table, String id, long version, byte[] plaintext) {
-            return barrier.encrypt(table, id, version, plaintext);
-        }
-
-        @Override
-        public byte[] decrypt(String table, String id, long version, byte[] ciphertext) {
-            return barrier.decrypt(table, id, version, ciphertext);
         }
     }
 }

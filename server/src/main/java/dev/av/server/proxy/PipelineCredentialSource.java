@@ -92,6 +92,8 @@ final class PipelineCredentialSource implements CredentialSource {
             if (parent.delegateUser() != null) {
                 meta.put("delegate", parent.delegateUser());
             }
+            // a use-limited token may not have children (Vault's rule), so the one-use read token of a
+            // num_uses agent token is an av-internal orphan: it lives one minute and one read either way
             eph = tokens.create(TokenRequest.builder()
                     .policies(List.of(readPolicyFor(path)))
                     .noDefaultPolicy(true)
@@ -101,7 +103,7 @@ final class PipelineCredentialSource implements CredentialSource {
                     .meta(meta)
                     .kind(TokenKind.EPHEMERAL)
                     .restrictions(restrictions(path))
-                    .build(), parent, true);
+                    .build(), parent.numUses() == 0 ? parent : null, true);
         } catch (RuntimeException e) {
             throw Problems.credentialUnavailable(path, "no ephemeral token could be minted for the read").exception();
         }

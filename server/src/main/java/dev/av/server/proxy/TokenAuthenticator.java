@@ -16,10 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * entries are cached briefly ({@link #CACHE_TTL}) by token hash and dropped at once when the token is
  * revoked (the revocation listener also closes the session's open connections). Expiry is checked
  * on every request against the cached entry. The principal's {@code sessionId} is the accessor.
+ *
+ * <p>Use limits: a token with {@code num_uses} is charged one use per proxied request through
+ * {@link TokenStore#use}, the same counter the API uses (tokens without a limit never touch the
+ * database here). After the response to its last use it is revoked like an API token, and its hash
+ * is remembered for a while so that a later CONNECT with it says {@code token_uses_exhausted}
+ * rather than just {@code token_invalid}.
  */
 final class TokenAuthenticator implements ProxyAuthenticator {
 
     static final Duration CACHE_TTL = Duration.ofSeconds(2);
+    static final Duration SPENT_MEMORY = Duration.ofMinutes(10);
     private static final int MAX_ENTRIES = 10_000;
 
     private record Cached(ProxyPrincipal principal, TokenEntry entry, Instant until) {
@@ -29,6 +36,7 @@ final class TokenAuthenticator implements ProxyAuthenticator {
     private final Barrier barrier;
     private final Clock clock;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Instant> spent = new ConcurrentHashMap<>();
 
     TokenAuthenticator(TokenStore tokens, Barrier barrier, Clock clock) {
         this.tokens = tokens;
@@ -51,7 +59,12 @@ final class TokenAuthenticator implements ProxyAuthenticator {
             }
             return c.principal();
         }
-        TokenEntry entry = tokens.lookup(token).orElseThrow(() -> Problems.tokenInvalid().exception());
+        TokenEntry entry = tokens.lookup(token).orElse(null);
+        if (entry == null) {
+            Instant spentAt = spent.get(hash);
+            throw (spentAt != null && now.isBefore(spentAt.plus(SPENT_MEMORY)) ? Problems.tokenUsesExhausted() : Problems.tokenInvalid())
+                    .exception();
+        }
         String subject = entry.agent() != null ? entry.agent() : entry.displayName();
         ProxyPrincipal p = new ProxyPrincipal(entry.accessor(), subject, entry);
         if (cache.size() >= MAX_ENTRIES) {
@@ -59,6 +72,36 @@ final class TokenAuthenticator implements ProxyAuthenticator {
         }
         cache.put(hash, new Cached(p, entry, now.plus(CACHE_TTL)));
         return p;
+    }
+
+    @Override
+    public boolean countUse(ProxyPrincipal principal) {
+        TokenEntry entry = (TokenEntry) principal.attachment();
+        if (entry.numUses() == 0) {
+            return false;
+        }
+        TokenStore.Use use = tokens.use(entry);
+        if (!use.allowed()) {
+            remember(entry.id());
+            throw Problems.tokenUsesExhausted().exception();
+        }
+        if (use.lastUse()) {
+            remember(entry.id());
+        }
+        return use.lastUse();
+    }
+
+    @Override
+    public void lastUseDone(ProxyPrincipal principal) {
+        tokens.revokeTree((TokenEntry) principal.attachment());
+    }
+
+    private void remember(String idHash) {
+        if (spent.size() >= MAX_ENTRIES) {
+            spent.clear();
+        }
+        spent.put(idHash, clock.instant());
+        cache.remove(idHash);
     }
 
     /** Forgets a revoked token (by its id, the hash). */

@@ -4,11 +4,11 @@ import dev.av.registry.keyring.Barrier;
 import dev.av.secrets.Sealer;
 
 /** The secret engines' sealing port, served by the server's barrier. */
-final class BarrierSealer implements Sealer {
+public final class BarrierSealer implements Sealer {
 
     private final Barrier barrier;
 
-    BarrierSealer(Barrier barrier) {
+    public BarrierSealer(Barrier barrier) {
         this.barrier = barrier;
     }
 

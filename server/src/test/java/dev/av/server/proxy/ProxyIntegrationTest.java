@@ -143,6 +143,47 @@ class ProxyIntegrationTest {
     }
 
     @Test
+    void anEphemeralTokenWithTwoUsesGetsTwoProxiedRequestsAndTheThirdIsRefused() throws Exception {
+        assertThat(api.put("sys/policies/acl/proxy-eph", JSON.writeValueAsString(Map.of("policy",
+                "path \"proxy/localhost/*\" { capabilities = [\"read\"] }"))).status()).isEqualTo(204);
+        assertThat(api.put("agent-registry/agents/eph-agent", "{\"type\":\"autonomous\"}").status()).isIn(200, 204);
+        assertThat(api.put("agent-registry/agents/eph-agent/policy", "{\"policy\":\"proxy-eph\"}").status()).isIn(200, 204);
+        assertThat(api.put("agent-registry/agents/eph-agent/ephemeral", "{\"enabled\":true,\"max_ttl\":\"10m\"}").status())
+                .isIn(200, 204);
+        Api.Res id = api.put("agent-registry/agents/eph-agent/token", "{}");
+        assertThat(id.status()).as(id.toString()).isEqualTo(200);
+        Api.Res e = api.as(id.auth().get("client_token").asText()).put("agent-registry/ephemeral-token",
+                "{\"paths\":{\"proxy/localhost/twice\":[\"read\"]},\"num_uses\":2,\"ttl\":\"5m\"}");
+        assertThat(e.status()).as(e.toString()).isEqualTo(200);
+        String token = e.auth().get("client_token").asText();
+        while (up.pendingRequests() > 0) {
+            up.takeRequest(); // left by other tests sharing the upstream
+        }
+        try (RawProxyClient c = RawProxyClient.open(proxyPort)) {
+            assertThat(c.connect("localhost:" + up.port(), token).status()).as("the CONNECT costs no use").isEqualTo(200);
+            c.startTls("localhost", TestCa.trusting(caPem));
+            RawProxyClient.Response first = c.request("GET", "/twice", "localhost:" + up.port(), null, null);
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+            assertThat(first.body()).startsWith("echo:").doesNotContain(SECRET);
+            RawProxyClient.Response second = c.request("GET", "/twice", "localhost:" + up.port(), null, null);
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(second.header("Connection")).as("the last use closes the tunnel").isEqualTo("close");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + SECRET);
+        assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + SECRET);
+        try (RawProxyClient c = RawProxyClient.open(proxyPort)) {
+            RawProxyClient.Response third = c.connect("localhost:" + up.port(), token);
+            assertThat(third.status()).isEqualTo(407);
+            assertThat(third.header("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(third.body()).contains("\"code\":\"token_uses_exhausted\"");
+        }
+        assertThat(up.pendingRequests()).as("the upstream saw exactly two requests").isZero();
+        assertThat(api.post("auth/token/lookup", JSON.writeValueAsString(Map.of("token", token))).status())
+                .as("the spent token is revoked, as after its last API use").isNotEqualTo(200);
+    }
+
+    @Test
     void discoverListsUsableServicesWithoutCredentialReferences() {
         Api.Res r = api.get("proxy/discover");
         assertThat(r.status()).as(r.toString()).isEqualTo(200);

@@ -107,6 +107,14 @@ public final class ScriptedUpstream implements AutoCloseable {
             out.flush();
         }
 
+        /** Writes and flushes one chunk of raw bytes (e.g. a piece of a gzip stream). */
+        public void chunk(byte[] b) throws IOException {
+            out.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(b);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
         public void endChunks() throws IOException {
             out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();

@@ -1,0 +1,77 @@
+#!/bin/bash
+# benchmarks/proxy/run.sh: one command that measures the real av proxy (`./av server -dev`, the whole
+# server: token store, ACL, credential read through the API pipeline, audit broker) beside a direct
+# connection and squid ssl-bump (ECDSA CA), in one run, with the shared harness in /work/shared/bench
+# (nginx upstream on 127.0.0.1:8443). Prints the summary table (ratios to direct) and writes the raw
+# rows to $RESULTS.
+#
+# What it sets up in av: a KV secret `perfkit-secret`, a service for localhost:8443 injecting it as
+# Bearer with the harness's upstream CA, `upstream_allow_cidrs=127.0.0.0/8`, a policy granting only
+# `read` on `proxy/localhost/*`, and an agent (`perfkit`) whose identity token carries that policy
+# and nothing else; the load generator authenticates its CONNECTs with that token.
+#
+# Env: BENCH (/work/shared/bench), AV_BENCH_STATE (/tmp/av-bench), REPS (1), TARGETS
+#      ("direct squid-bump av"), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
+#      JFR=1 (record a JFR profile of av over the whole run into the work dir), plus everything
+#      bench-proxy reads (DURATION, WARMUP, CONCS, BODIES, MODES, QUIET_PCT, RETRIES, NICE).
+# Example: DURATION=8 WARMUP=3 benchmarks/proxy/run.sh
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/../.." && pwd)
+BENCH=${BENCH:-/work/shared/bench}; S=${AV_BENCH_STATE:-/tmp/av-bench}; export AV_BENCH_STATE=$S
+AV_API=${AV_API:-127.0.0.1:14391}; AV_PROXY=${AV_PROXY:-127.0.0.1:14392}
+W=$(mktemp -d /tmp/av-proxy-bench.XXXXXX)
+export RESULTS=${RESULTS:-$W/results.tsv}
+echo "# work dir $W, results $RESULTS, load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# --- the harness: ECDSA CA for squid, upstream and squid running
+if [ ! -f "$S/nginx.conf" ] || [ "$(cat "$S/pki/proxy-ca.type" 2>/dev/null)" != ec ]; then PROXY_KEY=ec "$BENCH/setup.sh" >&2; fi
+"$BENCH/services.sh" start upstream squid >&2
+[ "$(id -u)" = 0 ] && export NICE=${NICE--10}
+
+# --- the real av server (dev mode: in memory, unsealed), on its own ports and token file
+export AV_ADDR=http://$AV_API AV_TOKEN_FILE=$W/root-token AV_TOKEN=perfkit-root
+jfr=(); [ "${JFR:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$W/av.jfr,settings=profile,dumponexit=true")
+AV_JAVA_OPTS="${AV_JAVA_OPTS:-} ${jfr[*]}" "$REPO/av" server -dev -dev-root-token-id=perfkit-root \
+    -dev-listen-address="$AV_API" -dev-proxy-listen-address="$AV_PROXY" >"$W/server.log" 2>&1 &
+AVPID=$!
+bpid=
+cleanup() {
+  if [ -n "$bpid" ]; then kill "$bpid" 2>/dev/null || true; fi
+  kill "$AVPID" 2>/dev/null && wait "$AVPID" 2>/dev/null || true
+}
+trap cleanup EXIT; trap 'exit 143' INT TERM
+for _ in $(seq 600); do curl -fsS "http://$AV_API/v1/sys/health" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fsS "http://$AV_API/v1/sys/health" >/dev/null || { echo "av did not start; see $W/server.log" >&2; exit 1; }
+JPID=$AVPID   # ./av execs java, so this is the JVM
+av() { "$REPO/av" "$@" >/dev/null; }
+
+av kv put secret/perfkit token=perfkit-secret
+av proxy service write perfkit host=localhost port=8443 credential=secret/data/perfkit#token \
+    upstream_ca=@"$S/pki/upstream-ca.pem"
+av write proxy/settings upstream_allow_cidrs=127.0.0.0/8
+printf 'path "proxy/localhost/*" {\n  capabilities = ["read"]\n}\n' > "$W/perfkit-proxy.hcl"
+av policy write perfkit-proxy "$W/perfkit-proxy.hcl"
+av write agent-registry/agents/perfkit type=autonomous policies=perfkit-proxy
+TOKEN=$("$REPO/av" write -force -field=token agent-registry/agents/perfkit/token)
+"$REPO/av" proxy ca > "$W/av-ca.pem"
+[ -s "$W/av-ca.pem" ] || { echo "no av CA" >&2; exit 1; }
+
+# --- measure, interleaved per repetition
+P=$S/pki
+bench() {   # label proxy ca [pids]
+  PROXY_PIDS=${4:-} LABEL=$1 "$HERE/bench-proxy" "$2" "$3" >/dev/null & bpid=$!
+  wait "$bpid" || echo "# $1: FAILED (see above), skipped" >&2; bpid=
+}
+for rep in $(seq "${REPS:-1}"); do
+  for t in ${TARGETS:-direct squid-bump av}; do
+    echo "# rep $rep: $t ($(date +%T), load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+    case $t in
+      direct)     bench direct direct "$P/upstream-ca.pem" ;;
+      squid-bump) bench squid-bump http://127.0.0.1:3131 "$P/proxy-ca.pem" "$(pgrep -d, -u proxy)" ;;
+      av)         bench av "http://perfkit:$TOKEN@$AV_PROXY" "$W/av-ca.pem" "$JPID" ;;
+      *) echo "unknown target $t" >&2; exit 2 ;;
+    esac
+  done
+done
+echo "# done $(date +%T), load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+python3 "$BENCH/summarize.py" "$RESULTS"
