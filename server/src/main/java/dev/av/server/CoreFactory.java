@@ -6,6 +6,7 @@ import dev.av.registry.storage.Database;
 import dev.av.registry.token.TokenStore;
 import dev.av.server.audit.AuditHook;
 import dev.av.server.auth.AclEngine;
+import dev.av.server.auth.AgentFacts;
 import dev.av.server.auth.Authorizer;
 import dev.av.server.auth.PolicyStore;
 import dev.av.server.auth.RequestGuard;
@@ -75,8 +76,8 @@ public class CoreFactory {
     }
 
     @Singleton
-    Authorizer authorizer(PolicyStore policies, AclEngine acl, Clock clock) {
-        return new Authorizer(policies, acl, clock);
+    Authorizer authorizer(PolicyStore policies, AclEngine acl, Clock clock, AgentFacts agents) {
+        return new Authorizer(policies, acl, clock, agents);
     }
 
     @Singleton

@@ -8,11 +8,14 @@ import dev.av.registry.agent.UseCheck;
 import dev.av.registry.oidc.OidcConfigStore;
 import dev.av.registry.oidc.OidcVerifier;
 import dev.av.registry.token.TokenStore;
+import dev.av.policy.cedar.CedarRequest;
+import dev.av.server.auth.AgentFacts;
 import dev.av.server.auth.Authorizer;
 import dev.av.server.auth.PolicyStore;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /** Wires the agent registry (plain Java in {@code dev.av.registry.agent}) into the server. */
@@ -29,6 +32,24 @@ public class AgentFactory {
     @Singleton
     AgentRegistry agentRegistry(DataSource ds, AclPolicyOracle oracle, Clock clock) {
         return new AgentRegistry(ds, oracle, clock);
+    }
+
+    /** The agent's type and metadata and the delegation's scopes for Cedar, from the registry's caches. */
+    @Singleton
+    AgentFacts agentFacts(AgentRegistry registry) {
+        return new AgentFacts() {
+            @Override
+            public CedarRequest.Principal agent(String name) {
+                return registry.findAgent(name)
+                        .map(a -> CedarRequest.Principal.agent(a.name(), a.type(), a.metadata()))
+                        .orElseGet(() -> AgentFacts.NONE.agent(name));
+            }
+
+            @Override
+            public Set<String> scopes(String delegationId) {
+                return registry.findDelegation(delegationId).map(d -> Set.copyOf(d.scopes())).orElse(Set.of());
+            }
+        };
     }
 
     @Singleton

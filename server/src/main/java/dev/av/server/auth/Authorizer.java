@@ -26,14 +26,16 @@ public final class Authorizer {
     private final ConcurrentHashMap<List<String>, AclEngine.Compiled> compiled = new ConcurrentHashMap<>();
 
     private final Clock clock;
+    private final AgentFacts agents;
     private volatile CedarState cedar;
 
     /** The compiled Cedar set; {@code set == null} means it only permits (Cedar cannot change a decision). */
     private record CedarState(CedarPolicySet set, String brokenReason) {
     }
 
-    public Authorizer(PolicyStore policies, AclEngine acl, Clock clock) {
+    public Authorizer(PolicyStore policies, AclEngine acl, Clock clock, AgentFacts agents) {
         this.policies = policies;
+        this.agents = agents;
         this.acl = acl;
         this.clock = clock;
         this.cedar = loadCedar();
@@ -111,11 +113,13 @@ public final class Authorizer {
             return null;
         }
         CedarRequest.Principal principal = token.agent() != null
-                ? CedarRequest.Principal.agent(token.agent(), null, token.meta())
+                ? agents.agent(token.agent())
                 : CedarRequest.Principal.token(token.accessor());
         String action = op == Operation.LIST ? "list" : op.capability();
+        // with OBO, the context names the delegate and the consent scopes of the delegation behind the token
+        Set<String> scopes = token.delegationId() == null ? Set.of() : agents.scopes(token.delegationId());
         CedarRequest req = new CedarRequest(principal, action, op.capability(), stripSlashes(path), clock.instant(),
-                remoteAddress, token.delegateUser(), java.util.Set.of(), null, null);
+                remoteAddress, token.delegateUser(), scopes, null, null);
         CedarDecision d = state.set().authorize(req);
         if (d.allowed()) {
             return null;
