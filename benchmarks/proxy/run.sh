@@ -12,9 +12,10 @@
 #
 # Env: BENCH (/work/shared/bench), AV_BENCH_STATE (/tmp/av-bench), REPS (1), TARGETS
 #      ("direct squid-bump av"), AV_LABEL (av's label in the table), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
-#      JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (enable a
-#      file audit device in the work dir: every proxied request then waits for its entry to be
-#      durable, as in production; `av server -dev` has no device by default), plus everything
+#      JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (add a
+#      durable file audit device in the work dir: every proxied request then also waits for an
+#      fsync'd entry; the dev server's default device already writes every entry to stdout, which
+#      goes to server.log in the work dir), plus everything
 #      bench-proxy reads (DURATION, WARMUP, CONCS, BODIES, MODES, QUIET_PCT, RETRIES, NICE).
 # Example: DURATION=8 WARMUP=3 benchmarks/proxy/run.sh
 set -euo pipefail
