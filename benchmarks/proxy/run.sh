@@ -11,8 +11,11 @@
 # and nothing else; the load generator authenticates its CONNECTs with that token.
 #
 # Env: BENCH (/work/shared/bench), AV_BENCH_STATE (/tmp/av-bench), REPS (1), TARGETS
-#      ("direct squid-bump av"), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
-#      JFR=1 (record a JFR profile of av over the whole run into the work dir), plus everything
+#      ("direct squid-bump av"), AV_LABEL (av's label in the table), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
+#      JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (add a
+#      durable file audit device in the work dir: every proxied request then also waits for an
+#      fsync'd entry; the dev server's default device already writes every entry to stdout, which
+#      goes to server.log in the work dir), plus everything
 #      bench-proxy reads (DURATION, WARMUP, CONCS, BODIES, MODES, QUIET_PCT, RETRIES, NICE).
 # Example: DURATION=8 WARMUP=3 benchmarks/proxy/run.sh
 set -euo pipefail
@@ -49,12 +52,19 @@ av kv put secret/perfkit token=perfkit-secret
 av proxy service write perfkit host=localhost port=8443 credential=secret/data/perfkit#token \
     upstream_ca=@"$S/pki/upstream-ca.pem"
 av write proxy/settings upstream_allow_cidrs=127.0.0.0/8
+if [ "${AUDIT:-0}" = 1 ]; then av audit enable file file_path="$W/audit.log"; fi   # durable (fsync'd) entries
 printf 'path "proxy/localhost/*" {\n  capabilities = ["read"]\n}\n' > "$W/perfkit-proxy.hcl"
 av policy write perfkit-proxy "$W/perfkit-proxy.hcl"
 av write agent-registry/agents/perfkit type=autonomous policies=perfkit-proxy
 TOKEN=$("$REPO/av" write -force -field=token agent-registry/agents/perfkit/token)
 "$REPO/av" proxy ca > "$W/av-ca.pem"
 [ -s "$W/av-ca.pem" ] || { echo "no av CA" >&2; exit 1; }
+
+# --- warm av's JIT up (keep-alive and new connections) so its first cell is not a cold start
+LG=$S/bin/loadgen-av
+if [ ! -x "$LG" ] || [ "$HERE/loadgen.go" -nt "$LG" ]; then go build -o "$LG" "$HERE/loadgen.go"; fi
+"$LG" -url https://localhost:8443/small -ca "$W/av-ca.pem" -proxy "http://perfkit:$TOKEN@$AV_PROXY" -c 16 -d "${AV_WARM:-10}" -warmup 0 >/dev/null
+"$LG" -url https://localhost:8443/64k -ca "$W/av-ca.pem" -proxy "http://perfkit:$TOKEN@$AV_PROXY" -c 4 -d 3 -warmup 0 -new >/dev/null
 
 # --- measure, interleaved per repetition
 P=$S/pki
@@ -68,7 +78,7 @@ for rep in $(seq "${REPS:-1}"); do
     case $t in
       direct)     bench direct direct "$P/upstream-ca.pem" ;;
       squid-bump) bench squid-bump http://127.0.0.1:3131 "$P/proxy-ca.pem" "$(pgrep -d, -u proxy)" ;;
-      av)         bench av "http://perfkit:$TOKEN@$AV_PROXY" "$W/av-ca.pem" "$JPID" ;;
+      av)         bench "${AV_LABEL:-av}" "http://perfkit:$TOKEN@$AV_PROXY" "$W/av-ca.pem" "$JPID" ;;
       *) echo "unknown target $t" >&2; exit 2 ;;
     esac
   done

@@ -132,6 +132,13 @@ final class DeviceWriter implements AutoCloseable {
             if (chain != null && chain.has("seq")) {
                 seq = chain.get("seq").asLong();
                 prev = ChainFormat.lineHash(last);
+                // Sign promptly after a restart: an unsigned tail left by a crash at once (the idle
+                // loop sees it due), and the first new entries in their first batch, so that the
+                // file's last checkpoint is never older than the interval while lines follow it.
+                lastCheckpointNanos = System.nanoTime() - checkpointInterval.toNanos();
+                if (!"checkpoint".equals(EntryFormatter.JSON.readTree(text.substring(brace)).path("type").asText())) {
+                    sinceCheckpoint = 1;
+                }
             }
         } catch (IOException | RuntimeException e) {
             // A torn last line (crash) cannot be continued; a new chain starts and verify reports the tear.

@@ -1,6 +1,5 @@
 package dev.av.audit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.av.core.Secret;
@@ -27,6 +26,11 @@ public final class EntryFormatter {
     private final boolean logRaw;
     private final boolean hmacAccessor;
     private final boolean elideListResponses;
+    // Reusable output buffers: a pool rather than a ThreadLocal, as requests may run on virtual threads.
+    private static final int POOL = 64;
+    private static final int MAX_POOLED_BUFFER = 256 * 1024;
+    private final java.util.concurrent.ConcurrentLinkedQueue<JsonOut> buffers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pooledBuffers = new java.util.concurrent.atomic.AtomicInteger();
 
     public EntryFormatter(AuditHasher hasher, boolean logRaw, boolean hmacAccessor, boolean elideListResponses) {
         this.hasher = hasher;
@@ -37,13 +41,21 @@ public final class EntryFormatter {
 
     /** The entry as one line of JSON bytes, without a trailing newline or chain fields. */
     public byte[] format(AuditEvent e) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
-        try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-            write(g, e);
-        } catch (java.io.IOException ex) {
-            throw new IllegalStateException("cannot serialise an audit entry", ex);
+        JsonOut g = buffers.poll();
+        if (g == null) {
+            g = new JsonOut();
+        } else {
+            pooledBuffers.decrementAndGet();
         }
-        return out.toByteArray();
+        write(g.reset(), e);
+        byte[] out = g.toBytes();
+        // Keep a few buffers for the next entries; an oversized one (a huge response) is dropped.
+        if (g.buffer().length <= MAX_POOLED_BUFFER && pooledBuffers.incrementAndGet() <= POOL) {
+            buffers.offer(g);
+        } else if (g.buffer().length <= MAX_POOLED_BUFFER) {
+            pooledBuffers.decrementAndGet();
+        }
+        return out;
     }
 
     /** The entry as a JSON tree (for callers that want to inspect it). */
@@ -55,31 +67,31 @@ public final class EntryFormatter {
         }
     }
 
-    private void write(JsonGenerator g, AuditEvent e) throws java.io.IOException {
-        g.writeStartObject();
-        g.writeStringField("time", (e.time() == null ? Instant.EPOCH : e.time()).toString());
-        g.writeStringField("type", e.type().wire());
+    private void write(JsonOut g, AuditEvent e) {
+        g.startObject();
+        g.field("time", (e.time() == null ? Instant.EPOCH : e.time()).toString());
+        g.field("type", e.type().wire());
         if (e.type() != AuditEvent.Type.ALERT) {
-            g.writeFieldName("auth");
+            g.field("auth");
             auth(g, e);
-            g.writeFieldName("request");
+            g.field("request");
             request(g, e);
             if (e.type() == AuditEvent.Type.RESPONSE) {
-                g.writeFieldName("response");
+                g.field("response");
                 response(g, e);
             }
-            g.writeStringField("error", e.error());
+            g.field("error", e.error());
         }
         if (e.actor() != null || e.decision() != null || e.proxy() != null || e.admin() != null
                 || e.statusCode() != 0 || e.alert() != null) {
-            g.writeFieldName("av");
+            g.field("av");
             av(g, e);
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private void auth(JsonGenerator g, AuditEvent e) throws java.io.IOException {
-        g.writeStartObject();
+    private void auth(JsonOut g, AuditEvent e) {
+        g.startObject();
         AuditEvent.Auth auth = e.auth();
         if (auth != null) {
             putToken(g, "client_token", auth.clientToken());
@@ -92,32 +104,32 @@ public final class EntryFormatter {
             putStr(g, "entity_id", auth.entityId());
             putStr(g, "token_type", auth.tokenType());
             if (auth.tokenTtl() != 0) {
-                g.writeNumberField("token_ttl", auth.tokenTtl());
+                g.field("token_ttl", auth.tokenTtl());
             }
             if (auth.tokenIssueTime() != null) {
-                g.writeStringField("token_issue_time", auth.tokenIssueTime().toString());
+                g.field("token_issue_time", auth.tokenIssueTime().toString());
             }
         }
-        g.writeObjectFieldStart("policy_results");
+        g.field("policy_results").startObject();
         AuditEvent.Decision d = e.decision();
-        g.writeBooleanField("allowed", d != null && d.allowed());
+        g.field("allowed", d != null && d.allowed());
         if (d != null && !d.grantingAclPolicies().isEmpty()) {
-            g.writeArrayFieldStart("granting_policies");
+            g.field("granting_policies").startArray();
             for (String p : d.grantingAclPolicies()) {
-                g.writeStartObject();
-                g.writeStringField("name", p);
-                g.writeStringField("namespace_id", "root");
-                g.writeStringField("type", "acl");
-                g.writeEndObject();
+                g.startObject();
+                g.field("name", p);
+                g.field("namespace_id", "root");
+                g.field("type", "acl");
+                g.endObject();
             }
-            g.writeEndArray();
+            g.endArray();
         }
-        g.writeEndObject();
-        g.writeEndObject();
+        g.endObject();
+        g.endObject();
     }
 
-    private void request(JsonGenerator g, AuditEvent e) throws java.io.IOException {
-        g.writeStartObject();
+    private void request(JsonOut g, AuditEvent e) {
+        g.startObject();
         putStr(g, "id", e.requestId());
         putStr(g, "operation", e.operation());
         putStr(g, "mount_point", e.mountPoint());
@@ -127,82 +139,82 @@ public final class EntryFormatter {
             putToken(g, "client_token", e.auth().clientToken());
             putAccessor(g, "client_token_accessor", e.auth().accessor());
         }
-        g.writeObjectFieldStart("namespace");
-        g.writeStringField("id", "root");
-        g.writeEndObject();
+        g.field("namespace").startObject();
+        g.field("id", "root");
+        g.endObject();
         putStr(g, "path", e.path());
         if (e.requestData() != null && !e.requestData().isEmpty()) {
-            g.writeFieldName("data");
+            g.field("data");
             hashData(g, e.requestData(), e.nonHmacRequestKeys(), false);
         }
         putStr(g, "remote_address", e.remoteAddress());
         if (e.remotePort() != 0) {
-            g.writeNumberField("remote_port", e.remotePort());
+            g.field("remote_port", e.remotePort());
         }
         if (e.wrapTtl() != 0) {
-            g.writeNumberField("wrap_ttl", e.wrapTtl());
+            g.field("wrap_ttl", e.wrapTtl());
         }
         if (e.requestHeaders() != null) {
-            g.writeObjectFieldStart("headers");
+            g.field("headers").startObject();
             for (Map.Entry<String, List<String>> h : e.requestHeaders().entrySet()) {
-                g.writeArrayFieldStart(h.getKey().toLowerCase(java.util.Locale.ROOT));
+                g.field(h.getKey().toLowerCase(java.util.Locale.ROOT)).startArray();
                 for (String v : h.getValue()) {
-                    g.writeString(plainOrHash(v));
+                    g.string(plainOrHash(v));
                 }
-                g.writeEndArray();
+                g.endArray();
             }
-            g.writeEndObject();
+            g.endObject();
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private void response(JsonGenerator g, AuditEvent e) throws java.io.IOException {
-        g.writeStartObject();
+    private void response(JsonOut g, AuditEvent e) {
+        g.startObject();
         putStr(g, "mount_point", e.mountPoint());
         putStr(g, "mount_type", e.mountType());
         putStr(g, "mount_accessor", e.mountAccessor());
         AuditEvent.ResponseAuth ra = e.responseAuth();
         if (ra != null) {
-            g.writeObjectFieldStart("auth");
+            g.field("auth").startObject();
             putToken(g, "client_token", ra.clientToken());
             putAccessor(g, "accessor", ra.accessor());
             putStr(g, "display_name", ra.displayName());
             putList(g, "policies", ra.policies());
             putMap(g, "metadata", ra.metadata());
             if (ra.leaseDuration() != 0) {
-                g.writeNumberField("lease_duration", ra.leaseDuration());
+                g.field("lease_duration", ra.leaseDuration());
             }
             putStr(g, "token_type", ra.tokenType());
-            g.writeEndObject();
+            g.endObject();
         }
         if (e.leaseId() != null && !e.leaseId().isEmpty()) {
-            g.writeObjectFieldStart("secret");
-            g.writeStringField("lease_id", e.leaseId());
-            g.writeEndObject();
+            g.field("secret").startObject();
+            g.field("lease_id", e.leaseId());
+            g.endObject();
         }
         if (e.responseData() != null && !e.responseData().isEmpty()) {
-            g.writeFieldName("data");
+            g.field("data");
             hashData(g, e.responseData(), e.nonHmacResponseKeys(), elideListResponses && "list".equals(e.operation()));
         }
         putList(g, "warnings", e.warnings());
         AuditEvent.WrapInfo w = e.wrapInfo();
         if (w != null) {
-            g.writeObjectFieldStart("wrap_info");
-            g.writeNumberField("ttl", w.ttl());
+            g.field("wrap_info").startObject();
+            g.field("ttl", w.ttl());
             putToken(g, "token", w.token());
             putAccessor(g, "accessor", w.accessor());
             if (w.creationTime() != null) {
-                g.writeStringField("creation_time", w.creationTime().toString());
+                g.field("creation_time", w.creationTime().toString());
             }
             putStr(g, "creation_path", w.creationPath());
             putAccessor(g, "wrapped_accessor", w.wrappedAccessor());
-            g.writeEndObject();
+            g.endObject();
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private void av(JsonGenerator g, AuditEvent e) throws java.io.IOException {
-        g.writeStartObject();
+    private void av(JsonOut g, AuditEvent e) {
+        g.startObject();
         AuditEvent.Actor actor = e.actor();
         if (actor != null) {
             putStr(g, "token_kind", actor.tokenKind());
@@ -214,44 +226,44 @@ public final class EntryFormatter {
         }
         AuditEvent.Decision d = e.decision();
         if (d != null) {
-            g.writeObjectFieldStart("decision");
-            g.writeBooleanField("allowed", d.allowed());
+            g.field("decision").startObject();
+            g.field("allowed", d.allowed());
             putList(g, "granting_acl_policies", d.grantingAclPolicies());
             putList(g, "forbidding_cedar_policies", d.forbiddingCedarPolicies());
             putStr(g, "reason", d.reason());
-            g.writeEndObject();
+            g.endObject();
         }
         ProxyRequestInfo p = e.proxy();
         if (p != null) {
-            g.writeObjectFieldStart("proxy");
+            g.field("proxy").startObject();
             putStr(g, "method", p.method());
             putStr(g, "host", p.host());
             if (p.port() != 0) {
-                g.writeNumberField("port", p.port());
+                g.field("port", p.port());
             }
             putStr(g, "path", p.path());
             if (p.query() != null && !p.query().isEmpty()) {
-                g.writeStringField("query", plainOrHash(p.query()));
+                g.field("query", plainOrHash(p.query()));
             }
             if (p.upstreamStatus() != 0) {
-                g.writeNumberField("upstream_status", p.upstreamStatus());
+                g.field("upstream_status", p.upstreamStatus());
             }
             if (p.bytesSent() >= 0) {
-                g.writeNumberField("bytes_sent", p.bytesSent());
+                g.field("bytes_sent", p.bytesSent());
             }
             if (p.bytesReceived() >= 0) {
-                g.writeNumberField("bytes_received", p.bytesReceived());
+                g.field("bytes_received", p.bytesReceived());
             }
             putStr(g, "service", p.service());
-            g.writeEndObject();
+            g.endObject();
         }
         AuditEvent.AdminAction admin = e.admin();
         if (admin != null) {
-            g.writeObjectFieldStart("admin");
-            g.writeStringField("action", admin.action());
-            g.writeStringField("object_type", admin.objectType());
+            g.field("admin").startObject();
+            g.field("action", admin.action());
+            g.field("object_type", admin.objectType());
             putStr(g, "target", admin.target());
-            g.writeObjectFieldStart("by");
+            g.field("by").startObject();
             if (e.auth() != null) {
                 putStr(g, "display_name", e.auth().displayName());
                 putAccessor(g, "accessor", e.auth().accessor());
@@ -262,90 +274,106 @@ public final class EntryFormatter {
                 putStr(g, "delegate", actor.delegateUser());
             }
             putStr(g, "remote_address", e.remoteAddress());
-            g.writeEndObject();
-            g.writeEndObject();
+            g.endObject();
+            g.endObject();
         }
         if (e.statusCode() != 0) {
-            g.writeNumberField("status_code", e.statusCode());
+            g.field("status_code", e.statusCode());
         }
         AuditEvent.Alert alert = e.alert();
         if (alert != null) {
-            g.writeObjectFieldStart("alert");
-            g.writeStringField("rule", alert.rule());
+            g.field("alert").startObject();
+            g.field("rule", alert.rule());
             putStr(g, "agent", alert.agent());
-            g.writeNumberField("denials", alert.denials());
-            g.writeNumberField("window_seconds", alert.window().toSeconds());
-            g.writeEndObject();
+            g.field("denials", alert.denials());
+            g.field("window_seconds", alert.window().toSeconds());
+            g.endObject();
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
     /** HMACs every string value under a data map (keys excepted, and the listed top-level keys). */
-    private void hashData(JsonGenerator g, Map<String, Object> data, List<String> plainKeys, boolean elide)
-            throws java.io.IOException {
-        g.writeStartObject();
+    private void hashData(JsonOut g, Map<String, Object> data, List<String> plainKeys, boolean elide)
+            {
+        g.startObject();
         for (Map.Entry<String, Object> en : data.entrySet()) {
             String k = en.getKey();
             Object v = en.getValue();
-            g.writeFieldName(k);
+            g.field(k);
             if (elide && k.equals("keys") && v instanceof Collection<?> keys) {
-                g.writeNumber(keys.size());
+                g.number(keys.size());
             } else if (elide && k.equals("key_info") && v instanceof Map<?, ?> info) {
-                g.writeNumber(info.size());
+                g.number(info.size());
             } else if (plainKeys.contains(k)) {
                 writeRaw(g, v);
             } else {
                 writeHashed(g, v);
             }
         }
-        g.writeEndObject();
+        g.endObject();
     }
 
-    private void writeHashed(JsonGenerator g, Object v) throws java.io.IOException {
+    private void writeHashed(JsonOut g, Object v) {
         if (v == null) {
-            g.writeNull();
+            g.nullValue();
         } else if (v instanceof Map<?, ?> m) {
-            g.writeStartObject();
+            g.startObject();
             for (Map.Entry<?, ?> en : m.entrySet()) {
-                g.writeFieldName(String.valueOf(en.getKey()));
+                g.field(String.valueOf(en.getKey()));
                 writeHashed(g, en.getValue());
             }
-            g.writeEndObject();
+            g.endObject();
         } else if (v instanceof Collection<?> c) {
-            g.writeStartArray();
+            g.startArray();
             for (Object x : c) {
                 writeHashed(g, x);
             }
-            g.writeEndArray();
+            g.endArray();
         } else if (v instanceof Boolean b) {
-            g.writeBoolean(b);
+            g.bool(b);
         } else if (v instanceof Number n) {
-            g.writeNumber(new java.math.BigDecimal(n.toString()));
+            number(g, n);
         } else {
-            g.writeString(plainOrHash(scalarText(v)));
+            g.string(plainOrHash(scalarText(v)));
         }
     }
 
-    private static void writeRaw(JsonGenerator g, Object v) throws java.io.IOException {
+    private static void writeRaw(JsonOut g, Object v) {
         if (v instanceof Secret) {
-            g.writeString("[redacted]");
-        } else if (v == null || v instanceof Map<?, ?> || v instanceof Collection<?> || v instanceof Boolean
-                || v instanceof Number) {
-            JSON.writeValue(new NonClosing(g), v);
+            g.string("[redacted]");
+        } else if (v == null) {
+            g.nullValue();
+        } else if (v instanceof Map<?, ?> m) {
+            g.startObject();
+            for (Map.Entry<?, ?> en : m.entrySet()) {
+                g.field(String.valueOf(en.getKey()));
+                writeRaw(g, en.getValue());
+            }
+            g.endObject();
+        } else if (v instanceof Collection<?> c) {
+            g.startArray();
+            for (Object x : c) {
+                writeRaw(g, x);
+            }
+            g.endArray();
+        } else if (v instanceof Boolean b) {
+            g.bool(b);
+        } else if (v instanceof Number n) {
+            number(g, n);
         } else {
-            g.writeString(scalarText(v));
+            g.string(scalarText(v));
         }
     }
 
-    /** Lets ObjectMapper write a value into a generator it must not close. */
-    private static final class NonClosing extends com.fasterxml.jackson.core.util.JsonGeneratorDelegate {
-        NonClosing(JsonGenerator d) {
-            super(d, false);
+    private static void number(JsonOut g, Number n) {
+        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+            g.number(n.longValue());
+            return;
         }
-
-        @Override
-        public void close() {
-            // the outer generator stays open
+        try {
+            g.rawNumber(new java.math.BigDecimal(n.toString()).toString());
+        } catch (NumberFormatException notFinite) {
+            g.string(n.toString()); // NaN, Infinity: JSON has no such numbers
         }
     }
 
@@ -366,41 +394,41 @@ public final class EntryFormatter {
         return logRaw ? v : hasher.hash(v);
     }
 
-    private void putToken(JsonGenerator g, String field, String token) throws java.io.IOException {
+    private void putToken(JsonOut g, String field, String token) {
         if (token != null && !token.isEmpty()) {
-            g.writeStringField(field, plainOrHash(token));
+            g.field(field, logRaw ? token : hasher.hashCredential(token));
         }
     }
 
-    private void putAccessor(JsonGenerator g, String field, String accessor) throws java.io.IOException {
+    private void putAccessor(JsonOut g, String field, String accessor) {
         if (accessor != null && !accessor.isEmpty()) {
-            g.writeStringField(field, hmacAccessor && !logRaw ? hasher.hash(accessor) : accessor);
+            g.field(field, hmacAccessor && !logRaw ? hasher.hashCredential(accessor) : accessor);
         }
     }
 
-    private static void putStr(JsonGenerator g, String field, String v) throws java.io.IOException {
+    private static void putStr(JsonOut g, String field, String v) {
         if (v != null && !v.isEmpty()) {
-            g.writeStringField(field, v);
+            g.field(field, v);
         }
     }
 
-    private static void putList(JsonGenerator g, String field, List<String> v) throws java.io.IOException {
+    private static void putList(JsonOut g, String field, List<String> v) {
         if (v != null && !v.isEmpty()) {
-            g.writeArrayFieldStart(field);
+            g.field(field).startArray();
             for (String x : v) {
-                g.writeString(x);
+                g.string(x);
             }
-            g.writeEndArray();
+            g.endArray();
         }
     }
 
-    private static void putMap(JsonGenerator g, String field, Map<String, String> v) throws java.io.IOException {
+    private static void putMap(JsonOut g, String field, Map<String, String> v) {
         if (v != null && !v.isEmpty()) {
-            g.writeObjectFieldStart(field);
+            g.field(field).startObject();
             for (Map.Entry<String, String> en : v.entrySet()) {
-                g.writeStringField(en.getKey(), en.getValue());
+                g.field(en.getKey(), en.getValue());
             }
-            g.writeEndObject();
+            g.endObject();
         }
     }
 

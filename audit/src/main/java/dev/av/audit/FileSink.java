@@ -25,6 +25,10 @@ final class FileSink implements Sink {
     private final Set<PosixFilePermission> mode;
     private final boolean sync;
     private FileChannel channel;
+    // Reused for every batch (writer thread only): a heap buffer would be copied into a temporary
+    // direct one by the channel on each write.
+    private ByteBuffer direct = ByteBuffer.allocateDirect(64 * 1024);
+    private static final int KEEP_DIRECT = 4 * 1024 * 1024;
 
     FileSink(Path path, String mode, boolean sync) throws IOException {
         this.path = path;
@@ -76,7 +80,14 @@ final class FileSink implements Sink {
         for (byte[] l : lines) {
             size += l.length + 1;
         }
-        ByteBuffer buf = ByteBuffer.allocate(size);
+        ByteBuffer buf = direct;
+        if (size > buf.capacity()) {
+            buf = ByteBuffer.allocateDirect(size);
+            if (size <= KEEP_DIRECT) {
+                direct = buf;
+            }
+        }
+        buf.clear();
         for (byte[] l : lines) {
             buf.put(l).put((byte) '\n');
         }

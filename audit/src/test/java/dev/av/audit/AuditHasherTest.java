@@ -20,4 +20,15 @@ class AuditHasherTest {
         assertThat(a.hash("x")).isNotEqualTo(b.hash("x"));
         assertThat(a.toString()).doesNotContain("salt-a");
     }
+
+    @Test
+    void cachedCredentialHashesEqualFreshOnesAlsoAfterTheCacheFills() {
+        AuditHasher h = AuditHasher.withSalt("foo");
+        assertThat(h.hashCredential("foo")).isEqualTo(h.hash("foo"))
+                .isEqualTo("hmac-sha256:08ba357e274f528065766c770a639abf6809b39ccfd37c2a3157c7f51954da0a");
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(h.hashCredential("token-" + i)).isEqualTo(h.hash("token-" + i));
+        }
+        assertThat(h.hashCredential("foo")).isEqualTo(h.hash("foo"));
+    }
 }

@@ -7,6 +7,8 @@ import dev.av.audit.chain.ChainVerifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -92,13 +94,80 @@ class HashChainTest {
     }
 
     @Test
-    void truncatingWholeLinesIsDetected() throws Exception {
+    void truncatingBackIntoTheSignedPartIsDetectedOnceTheCheckpointIntervalHasPassed() throws Exception {
         Path log = writeLog(6, 100);
         List<String> l = lines(log);
-        write(log, l.subList(0, 4));
-        ChainVerifier.Report r = ChainVerifier.verify(log, null);
-        assertThat(r.ok()).isFalse();
-        assertThat(r.brokenLink()).contains("not signed");
+        write(log, l.subList(0, 4)); // the final checkpoint and two entries are gone
+        Instant now = Instant.now();
+
+        // Within the interval this looks like a live device that has not signed yet: the documented window.
+        ChainVerifier.Report fresh = ChainVerifier.verify(log, null, now, Duration.ofSeconds(60));
+        assertThat(fresh.ok()).isTrue();
+        assertThat(fresh.unsignedEntries()).isEqualTo(4);
+        assertThat(fresh.lastCheckpointSeq()).isZero();
+
+        ChainVerifier.Report later = ChainVerifier.verify(log, null, now.plus(Duration.ofSeconds(91)), Duration.ofSeconds(60));
+        assertThat(later.ok()).isFalse();
+        assertThat(later.brokenLink()).contains("4 entries after the start of the chain").contains("not signed");
+    }
+
+    @Test
+    void aLiveFileIsIntactThroughItsLastCheckpointWithTheLaterEntriesChainedButNotYetSigned() throws Exception {
+        Path log = dir.resolve("audit.log");
+        AuditBroker broker = new AuditBroker(java.time.Clock.systemUTC());
+        broker.enable(Devices.file("file", log, Map.of("checkpoint_entries", "4", "checkpoint_interval", "1h")));
+        for (int i = 0; i < 6; i++) {
+            broker.record(Devices.request("a", true));
+        }
+        try {
+            ChainVerifier.Report r = ChainVerifier.verify(log, null, Instant.now(), Duration.ofHours(1));
+            assertThat(r.ok()).isTrue();
+            assertThat(r.brokenLink()).isNull();
+            assertThat(r.lastCheckpointSeq()).isEqualTo(5);
+            assertThat(r.unsignedEntries()).isEqualTo(2);
+            assertThat(r.oldestUnsigned()).isNotNull();
+
+            // the unsigned tail is still chained: editing or deleting inside it breaks a link
+            List<String> l = lines(log);
+            List<String> edited = new ArrayList<>(l);
+            edited.set(5, edited.get(5).replace("\"operation\":\"read\"", "\"operation\":\"list\""));
+            Path copy = dir.resolve("copy.log");
+            write(copy, edited);
+            assertThat(ChainVerifier.verifyFiles(List.of(copy), null, Instant.now(), Duration.ofHours(1)).brokenLink())
+                    .startsWith("copy.log:7:").contains("edited");
+            List<String> deleted = new ArrayList<>(l);
+            deleted.remove(5);
+            write(copy, deleted);
+            assertThat(ChainVerifier.verifyFiles(List.of(copy), null, Instant.now(), Duration.ofHours(1)).ok()).isFalse();
+
+            // an hour and a half later the missing checkpoint is a broken link
+            assertThat(ChainVerifier.verify(log, null, Instant.now().plus(Duration.ofMinutes(91)), Duration.ofHours(1))
+                    .brokenLink()).contains("2 entries after the last checkpoint (seq 5");
+        } finally {
+            broker.close();
+        }
+        assertThat(ChainVerifier.verify(log, null).unsignedEntries()).isZero();
+    }
+
+    @Test
+    void aRestartedDeviceSignsTheTailThatACrashLeftUnsigned() throws Exception {
+        Path log = writeLog(3, 100);
+        List<String> l = lines(log);
+        write(log, l.subList(0, l.size() - 1)); // as if the process died before its final checkpoint
+        Instant longAfter = Instant.now().plus(Duration.ofHours(1));
+        assertThat(ChainVerifier.verify(log, null, longAfter, Duration.ofSeconds(60)).ok()).isFalse();
+
+        AuditBroker broker = new AuditBroker(java.time.Clock.systemUTC());
+        broker.enable(Devices.file("file", log, Map.of()));
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!lines(log).getLast().contains("\"type\":\"checkpoint\"") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(lines(log).getLast()).contains("\"type\":\"checkpoint\"").contains("\"seq\":4");
+        } finally {
+            broker.close();
+        }
     }
 
     @Test

@@ -56,6 +56,26 @@ class ServerProcessTest {
             assertThat(lookup.code()).as(lookup.err()).isZero();
             assertThat(lookup.out()).isEqualTo("[\"root\"]");
 
+            // the dev server's audit device streams the lookup's entries to stdout, after the banner, token HMAC'd
+            List<String> audit = new ArrayList<>();
+            while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+                audit.add(line);
+                if (line.contains("\"type\":\"response\"") && line.contains("auth/token/lookup-self")) {
+                    break;
+                }
+            }
+            assertThat(audit).as(String.join("\n", audit))
+                    .anyMatch(l -> l.startsWith("{\"time\":") && l.contains("\"type\":\"request\"")
+                            && l.contains("auth/token/lookup-self") && l.contains("\"client_token\":\"hmac-sha256:"))
+                    .anyMatch(l -> l.contains("\"type\":\"response\"") && l.contains("auth/token/lookup-self"))
+                    .noneMatch(l -> l.contains("avs.process-root"));
+            CliRun.Result devices = av.run("audit", "list");
+            assertThat(devices.code()).as(devices.err()).isZero();
+            assertThat(devices.out()).contains("stdout/").contains("file");
+            CliRun.Result disable = av.run("audit", "disable", "stdout");
+            assertThat(disable.code()).as(disable.err()).isZero();
+            assertThat(av.run("audit", "list").out()).contains("No audit devices are enabled.");
+
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).isZero();
@@ -63,5 +83,12 @@ class ServerProcessTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    @Test
+    void devNoAuditWithoutDevIsAUsageError() {
+        CliRun.Result r = new CliRun(home, "http://127.0.0.1:1").run("server", "-dev-no-audit");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("-dev-* options need -dev");
     }
 }

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AvServer implements AutoCloseable {
 
+    /** The name of the audit device {@code av server -dev} enables ({@code file_path=stdout}). */
+    public static final String DEV_AUDIT_DEVICE = "stdout";
+
     private static final Logger LOG = LoggerFactory.getLogger(AvServer.class);
 
     private final ApplicationContext context;
@@ -84,6 +87,9 @@ public final class AvServer implements AutoCloseable {
                 }
                 ctx.getBean(MountTable.class).ensureMounted("secret/", "kv", "key/value secret storage",
                         Map.of("version", "2"));
+                if (config.devAuditStdout() && !keyring.isSealed()) {
+                    enableDevAudit(ctx.getBean(dev.av.server.audit.AuditService.class));
+                }
             } else if (config.unsealKey() != null && keyring.isInitialized()) {
                 keyring.unseal(config.unsealKey());
             }
@@ -112,6 +118,14 @@ public final class AvServer implements AutoCloseable {
         } catch (RuntimeException e) {
             ctx.close();
             throw e;
+        }
+    }
+
+    /** The dev server's audit device: every entry to standard output, unless one named stdout exists already. */
+    private static void enableDevAudit(dev.av.server.audit.AuditService audit) {
+        if (audit.devices().stream().noneMatch(d -> d.name().equals(DEV_AUDIT_DEVICE))) {
+            audit.enable(DEV_AUDIT_DEVICE, "file", "dev mode: audit entries to standard output",
+                    Map.of("file_path", "stdout"));
         }
     }
 

@@ -14,6 +14,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code dev}: in-memory storage, initialised, unsealed, {@code secret/} KV v2 mounted, a root token.</li>
+ *   <li>{@code devAuditStdout}: in dev mode, enable a {@code file} audit device named {@code stdout} with
+ *       {@code file_path=stdout} at start (what {@code av server -dev} does unless {@code -dev-no-audit});
+ *       default false, so that embedded servers in tests stay quiet.</li>
  *   <li>{@code listenAddress}: API {@code host:port}, default {@value #DEFAULT_LISTEN}; port 0 picks a free port.</li>
  *   <li>{@code proxyListenAddress}: the proxy's {@code host:port}, default {@value #DEFAULT_PROXY_LISTEN}.</li>
  *   <li>{@code storage}: default in-memory H2 in dev mode, else H2 files in {@code dataDir}.</li>
@@ -29,6 +32,7 @@ public final class ServerConfig {
     public static final int DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
     private final boolean dev;
+    private final boolean devAuditStdout;
     private final String devRootTokenId;
     private final String listenAddress;
     private final String proxyListenAddress;
@@ -45,6 +49,7 @@ public final class ServerConfig {
 
     private ServerConfig(Builder b) {
         this.dev = b.dev;
+        this.devAuditStdout = b.devAuditStdout;
         this.devRootTokenId = b.devRootTokenId;
         this.listenAddress = b.listenAddress == null ? DEFAULT_LISTEN : b.listenAddress;
         this.proxyListenAddress = b.proxyListenAddress == null ? DEFAULT_PROXY_LISTEN : b.proxyListenAddress;
@@ -80,6 +85,7 @@ public final class ServerConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.dev = dev;
+        b.devAuditStdout = devAuditStdout;
         b.devRootTokenId = devRootTokenId;
         b.listenAddress = listenAddress;
         b.proxyListenAddress = proxyListenAddress;
@@ -98,6 +104,11 @@ public final class ServerConfig {
 
     public boolean isDev() {
         return dev;
+    }
+
+    /** In dev mode: enable the {@code stdout} audit device at start. */
+    public boolean devAuditStdout() {
+        return dev && devAuditStdout;
     }
 
     public String devRootTokenId() {
@@ -186,6 +197,7 @@ public final class ServerConfig {
 
     /** Mutable builder; every setter returns this. */
     public static final class Builder {
+        private boolean devAuditStdout;
         private boolean dev;
         private String devRootTokenId;
         private String listenAddress;
@@ -202,6 +214,7 @@ public final class ServerConfig {
         private Map<String, Object> properties;
 
         public Builder dev(boolean v) { this.dev = v; return this; }
+        public Builder devAuditStdout(boolean v) { this.devAuditStdout = v; return this; }
         public Builder devRootTokenId(String v) { this.devRootTokenId = v; return this; }
         public Builder listenAddress(String v) { this.listenAddress = v; return this; }
         public Builder proxyListenAddress(String v) { this.proxyListenAddress = v; return this; }

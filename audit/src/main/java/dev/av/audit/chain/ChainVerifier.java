@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,26 +26,56 @@ import java.util.zip.GZIPInputStream;
  * inserted or moved line (seq gap or prev mismatch), a checkpoint whose signature does not verify
  * or that was signed by another key, a torn line, a chain that does not start at seq 1, a new chain
  * that starts without the previous one having been closed by a final checkpoint, and a tail of
- * entries that no checkpoint covers (truncation removes the last checkpoint). Truncating back to
- * an earlier checkpoint boundary together with everything after it can only be detected against
- * the last checkpoint known elsewhere (another device, {@code av audit list -detailed}); pass the
- * device's public key so that a rewrite with a new key is caught too.
+ * entries that no checkpoint covers although it is older than the device's checkpoint interval
+ * allows (see below). Pass the device's public key so that a rewrite with a new key is caught too.
+ *
+ * <h2>A live file: the unsigned tail</h2>
+ * A device that is still writing has, at any moment, up to {@code checkpoint_entries} lines after
+ * its last checkpoint, and never for longer than {@code checkpoint_interval}: its writer signs a
+ * checkpoint as soon as the interval passed since the previous one with lines after it. Such a
+ * tail is chained (an edit, deletion or reordering inside it still breaks a link) but not signed,
+ * so the report says "intact through checkpoint K, N later entries chained, not yet signed" and
+ * counts as intact, as long as the last checkpoint (its {@code time}; without any, the first
+ * entry's) is younger than the interval plus {@link #GRACE} at the time of the check. Older, the
+ * checkpoint that should follow is missing:
+ * the tail was cut (truncation back into the signed part removes checkpoints and leaves an old
+ * tail), or the device stopped without its final checkpoint (a crash; the restarted device signs
+ * the tail when it continues the chain). What cannot be detected from the file alone: removing
+ * entries of the unsigned tail, or the whole tail plus the checkpoints after an earlier one, within
+ * that window; only the last checkpoint known elsewhere (another device, {@code av audit list
+ * -detailed}) tells.
  */
 public final class ChainVerifier {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The outcome. {@code brokenLink} is null when the chain is intact. */
+    /** Added to the checkpoint interval before an unsigned tail counts as too old (clock steps, slow writes). */
+    public static final Duration GRACE = Duration.ofSeconds(30);
+
+    /** The default {@code checkpoint_interval} of a device. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(60);
+
+    /**
+     * The outcome. {@code brokenLink} is null when the chain is intact; then {@code unsignedEntries}
+     * entries after the checkpoint at {@code lastCheckpointSeq} (0: none yet) are chained but not yet
+     * signed, the oldest from {@code oldestUnsigned}.
+     */
     public record Report(boolean ok, List<Path> files, long entries, long checkpoints, String brokenLink,
-                         String publicKey) {
+                         String publicKey, long lastCheckpointSeq, long unsignedEntries, Instant oldestUnsigned) {
     }
 
     private ChainVerifier() {
     }
 
-    /** Verifies {@code file} together with its rotated predecessors found next to it. */
+    /** Verifies {@code file} together with its rotated predecessors found next to it, now, for the default interval. */
     public static Report verify(Path file, PublicKey trusted) throws IOException {
         return verifyFiles(withPredecessors(file), trusted);
+    }
+
+    /** As {@link #verify(Path, PublicKey)}, judging an unsigned tail at {@code now} against the device's interval. */
+    public static Report verify(Path file, PublicKey trusted, Instant now, Duration checkpointInterval)
+            throws IOException {
+        return verifyFiles(withPredecessors(file), trusted, now, checkpointInterval);
     }
 
     /** The file and its rotated predecessors, oldest first. */
@@ -122,8 +154,14 @@ public final class ChainVerifier {
         }
     }
 
-    /** Verifies the given files, oldest first, as one chain. */
+    /** Verifies the given files, oldest first, as one chain, now, for the default interval. */
     public static Report verifyFiles(List<Path> files, PublicKey trusted) throws IOException {
+        return verifyFiles(files, trusted, Instant.now(), DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    /** Verifies the given files, oldest first, as one chain; see the class comment for the unsigned tail. */
+    public static Report verifyFiles(List<Path> files, PublicKey trusted, Instant now, Duration checkpointInterval)
+            throws IOException {
         State st = new State(trusted);
         for (Path f : files) {
             try (InputStream in = open(f)) {
@@ -134,7 +172,8 @@ public final class ChainVerifier {
                     lineNo++;
                     String where = f.getFileName() + ":" + lineNo;
                     if (lines.torn) {
-                        return st.broken(files, where + ": the last line is incomplete (file truncated or torn write)");
+                        return st.broken(files, where + ": the last line is incomplete (file truncated or torn write;"
+                                + " if the device was writing at that moment, verify again)");
                     }
                     String problem = st.accept(line);
                     if (problem != null) {
@@ -144,11 +183,18 @@ public final class ChainVerifier {
             }
         }
         if (st.lines > 0 && st.sinceCheckpoint > 0) {
-            return st.broken(files, "end of " + files.get(files.size() - 1).getFileName() + ": " + st.sinceCheckpoint
-                    + " line(s) after the last checkpoint (seq " + st.lastCheckpointSeq + ") are not signed: entries"
-                    + " were truncated, or the device is still writing (a checkpoint follows within its interval)");
+            Instant since = st.checkpoints > 0 ? st.lastCheckpointTime : st.oldestUnsigned;
+            if (since == null || now.isAfter(since.plus(checkpointInterval).plus(GRACE))) {
+                return st.broken(files, "end of " + files.get(files.size() - 1).getFileName() + ": " + st.sinceCheckpoint
+                        + " entries after " + (st.checkpoints > 0 ? "the last checkpoint (seq " + st.lastCheckpointSeq
+                        + ", " + since + ")" : "the start of the chain (" + since + ")") + " are not signed, although"
+                        + " the device signs within its checkpoint interval (" + checkpointInterval.toSeconds()
+                        + "s, + " + GRACE.toSeconds() + "s grace): entries were truncated, or the device stopped"
+                        + " without its final checkpoint");
+            }
         }
-        return new Report(true, files, st.entries, st.checkpoints, null, st.keyText);
+        return new Report(true, files, st.entries, st.checkpoints, null, st.keyText, st.lastCheckpointSeq,
+                st.sinceCheckpoint, st.sinceCheckpoint > 0 ? st.oldestUnsigned : null);
     }
 
     private static final class State {
@@ -171,8 +217,12 @@ public final class ChainVerifier {
             this.keyText = trusted == null ? null : ChainFormat.encodePublicKey(trusted);
         }
 
+        Instant oldestUnsigned;
+        Instant lastCheckpointTime;
+
         Report broken(List<Path> files, String why) {
-            return new Report(false, files, entries, checkpoints, why, keyText);
+            return new Report(false, files, entries, checkpoints, why, keyText, lastCheckpointSeq, sinceCheckpoint,
+                    oldestUnsigned);
         }
 
         String accept(byte[] line) {
@@ -220,11 +270,22 @@ public final class ChainVerifier {
                 checkpoints++;
                 sinceCheckpoint = 0;
                 lastCheckpointSeq = s;
+                lastCheckpointTime = parseTime(node.path("time").asText(""));
             } else {
                 entries++;
-                sinceCheckpoint++;
+                if (sinceCheckpoint++ == 0) {
+                    oldestUnsigned = parseTime(node.path("time").asText(""));
+                }
             }
             return null;
+        }
+
+        private static Instant parseTime(String text) {
+            try {
+                return Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
         }
 
         private String checkpoint(JsonNode cp, long s, String prev) {

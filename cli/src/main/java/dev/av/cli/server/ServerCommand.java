@@ -17,11 +17,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code av server}: runs the av server in this process until Ctrl-C, like {@code vault server}.
  * {@code -dev} runs in memory, initialised and unsealed, with the {@code secret/} KV v2 mount and a
- * root token that is printed and stored in the token helper file.
+ * root token that is printed and stored in the token helper file, and a {@code file} audit device
+ * named {@code stdout} that streams every entry to standard output after the banner
+ * ({@code -dev-no-audit} starts without it; {@code av audit disable stdout} stops it).
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = {"Run the av server (until Ctrl-C).", "",
-            "  av server -dev                                  in memory, unsealed, root token printed",
+            "  av server -dev                                  in memory, unsealed, root token printed, audit to stdout",
+            "  av server -dev -dev-no-audit                    the same without the stdout audit device",
             "  av server -dev -dev-root-token-id=root -dev-listen-address=127.0.0.1:8200",
             "  av server -config=/etc/av/config.json          persistent (H2 files or PostgreSQL)", "",
             "Without -dev or -config, the settings come from the environment (AV_LISTEN_ADDRESS, AV_DATA_DIR,",
@@ -45,6 +48,10 @@ public final class ServerCommand extends BaseCommand {
             description = "Address for the credential proxy in dev mode (default 127.0.0.1:14322).")
     String devProxyListenAddress;
 
+    @Option(names = {"-dev-no-audit", "--dev-no-audit"},
+            description = "Dev mode without the audit device that streams every entry to stdout.")
+    boolean devNoAudit;
+
     @Option(names = {"-config", "--config"}, paramLabel = "FILE", description = "Server configuration file (JSON).")
     Path config;
 
@@ -55,7 +62,7 @@ public final class ServerCommand extends BaseCommand {
 
     @Override
     protected int execute() throws InterruptedException {
-        if (!dev && (devRootTokenId != null || devListenAddress != null || devProxyListenAddress != null)) {
+        if (!dev && (devRootTokenId != null || devListenAddress != null || devProxyListenAddress != null || devNoAudit)) {
             throw new UsageException("Error: -dev-* options need -dev");
         }
         ServerConfig cfg;
@@ -64,6 +71,7 @@ public final class ServerCommand extends BaseCommand {
                 ServerConfig.Builder b = config != null ? ConfigLoader.load(config, cli().env()).toBuilder()
                         : ServerConfig.builder();
                 b.dev(true);
+                b.devAuditStdout(!devNoAudit);
                 b.listenAddress(devListenAddress != null ? devListenAddress : ServerConfig.DEFAULT_LISTEN);
                 if (devProxyListenAddress != null) {
                     b.proxyListenAddress(devProxyListenAddress);
@@ -184,6 +192,13 @@ public final class ServerCommand extends BaseCommand {
         }
         out.println("    $ ./av token create -policy=default -ttl=1h");
         out.println();
+        if (cfg.devAuditStdout()) {
+            out.println("Audit: every request and response is recorded by the file audit device \""
+                    + AvServer.DEV_AUDIT_DEVICE + "/\"");
+            out.println("(file_path=stdout; JSON lines below). 'av audit disable " + AvServer.DEV_AUDIT_DEVICE
+                    + "' stops it, -dev-no-audit starts without it.");
+            out.println();
+        }
         out.println("Development mode should NOT be used in production installations!");
         out.println();
     }

@@ -64,4 +64,43 @@ class AuditVerifyCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("no such file");
     }
+
+    @Test
+    void aFileStillBeingWrittenIsIntactThroughItsLastCheckpointWithExit0() throws Exception {
+        Path log = dir.resolve("live.log");
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(AuditDevices.open("file", "file", "", Map.of("file_path", log.toString(),
+                "checkpoint_entries", "3", "checkpoint_interval", "1h"), new AuditDevices.Context(
+                "salt".getBytes(StandardCharsets.UTF_8), AuditDevices.newSigningKey(), dir, Clock.systemUTC())));
+        try {
+            for (int i = 0; i < 5; i++) {
+                broker.record(AuditEvent.request("r" + i).operation("read").path("secret/data/x").build());
+            }
+            CliRun.Result r = new CliRun(dir, "http://127.0.0.1:1")
+                    .run("audit", "verify", "-checkpoint-interval=1h", log.toString());
+            assertThat(r.code()).as(r.out()).isZero();
+            assertThat(r.out()).startsWith("OK: 5 entries, 1 signed checkpoints")
+                    .contains("intact through checkpoint seq 4; 2 later entries chained, not yet signed");
+
+            List<String> lines = Files.readAllLines(log);
+            lines.set(1, lines.get(1).replace("\"r1\"", "\"rX\""));
+            Files.write(log, lines);
+            CliRun.Result edited = new CliRun(dir, "http://127.0.0.1:1")
+                    .run("audit", "verify", "-checkpoint-interval=1h", log.toString());
+            assertThat(edited.code()).isEqualTo(1);
+            assertThat(edited.out()).startsWith("BROKEN: live.log:3:");
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void aBadCheckpointIntervalIsAUsageError() throws Exception {
+        Path log = dir.resolve("audit.log");
+        writeLog(log, 2);
+        CliRun.Result r = new CliRun(dir, "http://127.0.0.1:1")
+                .run("audit", "verify", "-checkpoint-interval=soon", log.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("checkpoint-interval");
+    }
 }

@@ -353,6 +353,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         long responseBytes;
         ScheduledFuture<?> timeout;
         int headerScrubs;
+        /** The last body piece written to the client but not flushed yet (null when none). */
+        io.netty.channel.ChannelFuture unflushed;
         boolean lastUseDone;
 
         Exchange(HttpRequest req) {
@@ -417,7 +419,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                             if (p.tls() != null) {
                                 ch.pipeline().addLast("tls", p.tls().newHandler(ch.alloc(), p.host(), p.port()));
                             }
-                            ch.pipeline().addLast("codec", new HttpClientCodec());
+                            // chunks up to 64 KiB: a body piece is forwarded as decoded, in fewer writes
+                            ch.pipeline().addLast("codec", new HttpClientCodec(4096, 8192, 64 * 1024));
                             ch.pipeline().addLast("upstream", new UpstreamHandler(rt.pool, key));
                         }
                     })
@@ -586,10 +589,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             HttpContent out = c;
-            if (scrubber != null) {
+            if (scrubber != null && inflater == null) {
+                ByteBuf clean = scrubber.feed(c.content().retain());
+                c.release();
+                if (last) {
+                    byte[] rest = scrubber.finish();
+                    clean = rest.length == 0 ? clean : Unpooled.wrappedBuffer(clean, Unpooled.wrappedBuffer(rest));
+                }
+                out = last ? new DefaultLastHttpContent(clean) : new DefaultHttpContent(clean);
+            } else if (scrubber != null) {
                 byte[] in;
                 try {
-                    in = inflater == null ? ByteBufUtil.getBytes(c.content()) : inflate(c.content(), last);
+                    in = inflate(c.content(), last);
                 } catch (RuntimeException badBody) {
                     // not valid gzip/deflate: nothing more can be scanned, so nothing more is forwarded
                     c.release();
@@ -611,12 +622,33 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 out = new DefaultLastHttpContent(c.content());
             }
             responseBytes += out.content().readableBytes();
+            if (!last) {
+                // flushed once per upstream read (onUpstreamReadComplete), which then asks for the next
+                unflushed = ctx.write(out);
+                return;
+            }
+            unflushed = null;
             ctx.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
                     ctx.close();
-                } else if (last) {
+                } else {
                     responseComplete();
-                } else if (upstream.isActive()) {
+                }
+            });
+        }
+
+        @Override
+        public void onUpstreamReadComplete() {
+            io.netty.channel.ChannelFuture w = unflushed;
+            if (ex != this || w == null) {
+                return;
+            }
+            unflushed = null;
+            ctx.flush();
+            w.addListener((ChannelFutureListener) f -> {
+                if (!f.isSuccess()) {
+                    ctx.close();
+                } else if (ex == this && upstream.isActive()) {
                     upstream.read();
                 }
             });
@@ -814,7 +846,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
 
         private String scrubHeader(String value) {
-            if (plan == null || plan.scrubRules().isEmpty()) {
+            if (plan == null || scrubber == null || !scrubber.mayMatch(value)) {
                 return value;
             }
             StreamReplacer one = new StreamReplacer(plan.scrubRules());

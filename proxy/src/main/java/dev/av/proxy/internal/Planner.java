@@ -114,10 +114,11 @@ public final class Planner {
             target = PathNormaliser.normalise(in.rawTarget());
             service = match(in);
             checkServiceLists(service, in.method(), target.path());
-            authorize(principal, in, service, target.path());
+            List<String> granting = authorize(principal, in, service, target.path());
             boolean lastUse = authenticator.countUse(principal);
             ProxyAuditEvent.Request entry = new ProxyAuditEvent.Request(in.requestId(), principal, in.remote(), in.method(),
-                    in.scheme(), in.host(), in.port(), target.path(), target.query(), service.name(), "allow", null);
+                    in.scheme(), in.host(), in.port(), target.path(), target.query(), service.name(), "allow", null,
+                    clientToken(in), granting);
             Plan plan = rewrite(in, principal, service, target, entry, lastUse);
             audit.record(entry);
             return plan;
@@ -146,7 +147,12 @@ public final class Planner {
                                           String code) {
         return new ProxyAuditEvent.Request(in.requestId(), p, in.remote(), in.method(), in.scheme(), in.host(), in.port(),
                 target == null ? null : target.path(), target == null ? null : target.query(),
-                service == null ? null : service.name(), "deny", code);
+                service == null ? null : service.name(), "deny", code, clientToken(in), List.of());
+    }
+
+    /** The presented token for the audit entry (each device HMACs it); null when none. */
+    private static Secret clientToken(Incoming in) {
+        return in.token() == null || in.token().isEmpty() ? null : Secret.of(in.token());
     }
 
     private ProxyPrincipal authenticate(String token) {
@@ -194,7 +200,8 @@ public final class Planner {
         return rule.equals(path);
     }
 
-    private void authorize(ProxyPrincipal principal, Incoming in, ServiceRule service, String path) {
+    /** Throws the policy problem when denied; returns the granting policies (for the audit entry). */
+    private List<String> authorize(ProxyPrincipal principal, Incoming in, ServiceRule service, String path) {
         String capability = AccessRequest.capabilityOf(in.method());
         String policyPath = AccessRequest.policyPath(in.host(), path);
         AccessDecision d = policy.authorize(principal,
@@ -202,6 +209,7 @@ public final class Planner {
         if (d instanceof AccessDecision.Deny deny) {
             throw Problems.policyDenied(policyPath, capability, deny.reason(), deny.suggestion()).exception();
         }
+        return d instanceof AccessDecision.Allow allow ? allow.grantingPolicies() : List.of();
     }
 
     private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target,

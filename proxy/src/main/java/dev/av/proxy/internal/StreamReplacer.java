@@ -1,5 +1,8 @@
 package dev.av.proxy.internal;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ByteProcessor;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
@@ -18,12 +21,106 @@ public final class StreamReplacer {
 
     private final List<Rule> rules;
     private final int maxLen;
+    /** Bytes that begin some pattern: any other byte can neither start a match nor a held-back tail. */
+    private final boolean[] first = new boolean[256];
+    private final ByteProcessor findFirst = b -> !first[b & 0xff];
     private byte[] held = new byte[0];
     private int replaced;
 
     public StreamReplacer(List<Rule> rules) {
         this.rules = List.copyOf(rules);
         this.maxLen = rules.stream().mapToInt(r -> r.from().length).max().orElse(0);
+        for (Rule r : rules) {
+            if (r.from().length > 0) {
+                first[r.from()[0] & 0xff] = true;
+            }
+        }
+    }
+
+    /**
+     * Whether {@code value} could contain a pattern: false when none of its characters begins one
+     * (a cheap pre-check for header values, which are almost never echoes). Does not change state.
+     */
+    public boolean mayMatch(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80 || first[c]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Feeds a chunk held in a buffer and returns what can be emitted now; takes ownership of
+     * {@code in}. The common case, a chunk with no pattern in it, costs one scan and no copy: the
+     * result is a slice of {@code in} (minus a tail that could begin a pattern, which is held back).
+     */
+    public ByteBuf feed(ByteBuf in) {
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        if (held.length == 0 && !containsMatch(in, start, end)) {
+            int hold = partialTail(in, start, end);
+            if (hold > 0) {
+                held = new byte[hold];
+                in.getBytes(end - hold, held);
+            }
+            return in.slice(start, end - start - hold);
+        }
+        byte[] bytes = new byte[end - start];
+        in.getBytes(start, bytes);
+        in.release();
+        return Unpooled.wrappedBuffer(feed(bytes));
+    }
+
+    private boolean containsMatch(ByteBuf in, int start, int end) {
+        int i = start < end ? in.forEachByte(start, end - start, findFirst) : -1;
+        while (i >= 0) {
+            if (matchAt(in, i, end)) {
+                return true;
+            }
+            i = i + 1 < end ? in.forEachByte(i + 1, end - i - 1, findFirst) : -1;
+        }
+        return false;
+    }
+
+    private boolean matchAt(ByteBuf in, int at, int end) {
+        for (Rule r : rules) {
+            byte[] p = r.from();
+            if (at + p.length <= end) {
+                boolean eq = true;
+                for (int k = 0; k < p.length && eq; k++) {
+                    eq = in.getByte(at + k) == p[k];
+                }
+                if (eq) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private int partialTail(ByteBuf in, int start, int end) {
+        int max = Math.min(maxLen - 1, end - start);
+        for (int len = max; len > 0; len--) {
+            int at = end - len;
+            if (!first[in.getByte(at) & 0xff]) {
+                continue;
+            }
+            for (Rule r : rules) {
+                byte[] p = r.from();
+                if (len < p.length) {
+                    boolean eq = true;
+                    for (int k = 0; k < len && eq; k++) {
+                        eq = in.getByte(at + k) == p[k];
+                    }
+                    if (eq) {
+                        return len;
+                    }
+                }
+            }
+        }
+        return 0;
     }
 
     public boolean isEmpty() {
@@ -42,7 +139,7 @@ public final class StreamReplacer {
         int i = 0;
         int emittedUpTo = 0;
         while (i < data.length) {
-            Rule hit = matchAt(data, i);
+            Rule hit = first[data[i] & 0xff] ? matchAt(data, i) : null;
             if (hit != null) {
                 out.write(data, emittedUpTo, i - emittedUpTo);
                 out.write(hit.to(), 0, hit.to().length);

@@ -17,6 +17,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     interface Owner {
         void onUpstreamMessage(Object msg);
 
+        /** The end of one read from the upstream: flush what was written for it. */
+        void onUpstreamReadComplete();
+
         void onUpstreamTlsFailure(Throwable cause);
 
         void onUpstreamInactive();
@@ -40,6 +43,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         owner.onUpstreamMessage(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Owner o = owner;
+        if (o != null) {
+            o.onUpstreamReadComplete();
+        }
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 class StreamReplacerTest {
@@ -64,5 +66,52 @@ class StreamReplacerTest {
             out.writeBytes(r.finish());
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void bufferChunksMixedWithByteChunksGiveTheSameResultAsOneChunk() {
+        String secret = "tok_ABCDEFGH12345678";
+        String text = ("lorem " + secret + " ipsum tok_ABC " + secret + secret + " end t").repeat(20);
+        String expected = text.replace(secret, "*".repeat(secret.length()));
+        Random random = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            StreamReplacer r = scrubbing(secret);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] all = text.getBytes(StandardCharsets.UTF_8);
+            int at = 0;
+            while (at < all.length) {
+                int n = Math.min(all.length - at, 1 + random.nextInt(40));
+                ByteBuf in = Unpooled.directBuffer(n + 8).writerIndex(3).readerIndex(3).writeBytes(all, at, n);
+                ByteBuf got = r.feed(in);
+                byte[] b = new byte[got.readableBytes()];
+                got.readBytes(b);
+                got.release();
+                assertThat(in.refCnt()).as("the input is released with the output").isZero();
+                out.writeBytes(b);
+                at += n;
+            }
+            out.writeBytes(r.finish());
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+            assertThat(r.replacements()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void aBufferWithoutAnyPatternIsForwardedWithoutCopying() {
+        StreamReplacer r = scrubbing("s3cr3t-value");
+        ByteBuf in = Unpooled.directBuffer(64).writeBytes("xxxxxxxxxxxxxxxxxxxxxx".getBytes(StandardCharsets.UTF_8));
+        ByteBuf out = r.feed(in);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("xxxxxxxxxxxxxxxxxxxxxx");
+        in.setByte(0, 'y');
+        assertThat(out.getByte(0)).as("a view of the input, not a copy").isEqualTo((byte) 'y');
+        out.release();
+    }
+
+    @Test
+    void onlyValuesWithACharacterThatBeginsAPatternMayMatch() {
+        StreamReplacer r = scrubbing("s3cr3t-value");
+        assertThat(r.mayMatch("text/plain; charset=utf-8")).as("has an s").isTrue();
+        assertThat(r.mayMatch("nginx/1.22.1")).isFalse();
+        assertThat(r.mayMatch("caf\u00e9")).as("non-ASCII is always checked in full").isTrue();
     }
 }

@@ -50,6 +50,6 @@ final class AclAccessPolicy implements AccessPolicy {
                 }
             }
         }
-        return AccessDecision.allow();
+        return AccessDecision.allow(d.grantingPolicies());
     }
 }

@@ -6,20 +6,29 @@ import dev.av.audit.ProxyRequestInfo;
 import dev.av.proxy.AccessRequest;
 import dev.av.proxy.ProxyAuditEvent;
 import dev.av.proxy.ProxyAuditSink;
+import dev.av.registry.agent.Delegation;
+import dev.av.registry.agent.DelegationStore;
 import dev.av.registry.token.TokenEntry;
+import dev.av.registry.token.TokenKind;
 import java.util.List;
 
 /**
  * Writes the proxy's entries through the {@link AuditBroker} (every enabled device, HMAC'd there):
  * a request entry before forwarding and a response entry after, each with a {@link ProxyRequestInfo}.
+ * Like an API request's entries they carry the client token and its accessor (HMAC'd by each
+ * device), the token's policies and the granting ones, the agent, and when it acts on behalf of a
+ * user the delegate, delegation and consent scopes, and an ephemeral token's accessor.
  * The broker fails closed by throwing, which the proxy turns into 503 {@code audit_unavailable}.
  */
 final class BrokerAuditSink implements ProxyAuditSink {
 
     private final AuditBroker broker;
+    private final DelegationStore delegations;
 
-    BrokerAuditSink(AuditBroker broker) {
+    /** {@code delegations} gives the consent scopes of on-behalf-of tokens; null leaves them out. */
+    BrokerAuditSink(AuditBroker broker, DelegationStore delegations) {
         this.broker = broker;
+        this.delegations = delegations;
     }
 
     @Override
@@ -34,19 +43,27 @@ final class BrokerAuditSink implements ProxyAuditSink {
         }
     }
 
-    private static AuditEvent.Builder request(ProxyAuditEvent.Request r) {
+    private AuditEvent.Builder request(ProxyAuditEvent.Request r) {
         AuditEvent.Builder b = AuditEvent.request(r.requestId())
                 .operation(AccessRequest.capabilityOf(r.method()))
                 .path(r.path() == null ? "proxy/" + r.host() : AccessRequest.policyPath(r.host(), r.path()))
                 .mount("proxy/", "proxy", null)
                 .remote(r.remote(), 0)
-                .decision(r.decision().equals("allow") ? AuditEvent.Decision.allow(List.of())
+                .decision(r.decision().equals("allow") ? AuditEvent.Decision.allow(r.grantingPolicies())
                         : AuditEvent.Decision.deny(r.code(), List.of()))
                 .proxy(info(r));
+        String token = r.clientToken() == null ? null : r.clientToken().reveal();
         if (r.principal() != null && r.principal().attachment() instanceof TokenEntry t) {
-            b.auth(AuditEvent.Auth.of(null, t.accessor(), t.displayName(), t.policies()));
-            b.actor(new AuditEvent.Actor(t.kind() == null ? null : t.kind().wire(), t.agent(), t.delegateUser(), t.delegationId(),
-                    List.of(), null));
+            b.auth(AuditEvent.Auth.of(token, t.accessor(), t.displayName(), t.policies()));
+            List<String> scopes = List.of();
+            if (t.delegationId() != null && delegations != null && !broker.devices().isEmpty()) {
+                scopes = delegations.find(t.delegationId()).map(Delegation::scopes).orElse(List.of());
+            }
+            b.actor(new AuditEvent.Actor(t.kind() == null ? null : t.kind().wire(), t.agent(), t.delegateUser(),
+                    t.delegationId(), scopes, t.kind() == TokenKind.EPHEMERAL ? t.accessor() : null));
+        } else if (token != null) {
+            // refused before a token entry was found (invalid, expired): the presented token, HMAC'd
+            b.auth(AuditEvent.Auth.of(token, null, null, List.of()));
         }
         return b;
     }

@@ -39,7 +39,8 @@ public class ProxyFactory {
                               Clock clock, Authorizer authorizer, List<RequestGuard> guards, Provider<RequestPipeline> pipeline,
                               PolicyStore policies, BeanContext context) {
         ProxyAuditSink audit = context.findBean(AuditBroker.class)
-                .<ProxyAuditSink>map(BrokerAuditSink::new)
+                .<ProxyAuditSink>map(b -> new BrokerAuditSink(b,
+                        context.findBean(DataSource.class).map(dev.av.registry.agent.DelegationStore::new).orElse(null)))
                 .orElse(e -> { });
         return new ProxyService(config, store, ca, tokens, barrier, clock, authorizer, guards, pipeline, policies, audit);
     }

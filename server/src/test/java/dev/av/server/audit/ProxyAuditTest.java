@@ -106,11 +106,76 @@ class ProxyAuditTest {
         JsonNode denied = es.stream().filter(e -> e.at("/av/proxy/path").asText().equals("/admin")).findFirst().orElseThrow();
         assertThat(denied.at("/av/decision/allowed").asBoolean()).isFalse();
 
+        // like API entries: the client token and accessor HMAC'd with the device's salt, the granting policies
+        String rootHash = hash(av.rootToken());
+        for (JsonNode e : es.stream().filter(e -> e.at("/av/proxy/path").asText().equals("/repos/x")).toList()) {
+            assertThat(e.at("/auth/client_token").asText()).isEqualTo(rootHash);
+            assertThat(e.at("/request/client_token").asText()).isEqualTo(rootHash);
+            assertThat(e.at("/auth/accessor").asText()).startsWith("hmac-sha256:");
+            assertThat(e.at("/auth/policies").toString()).contains("root");
+            assertThat(e.at("/av/decision/granting_acl_policies").toString()).contains("root");
+            assertThat(e.at("/auth/policy_results/granting_policies/0/name").asText()).isEqualTo("root");
+        }
+        assertThat(denied.at("/auth/client_token").asText()).isEqualTo(hash(created));
+
         String all = Files.readString(log);
         assertThat(all).doesNotContain(SECRET).doesNotContain("q-s3cr3t").doesNotContain(av.rootToken()).doesNotContain(created);
         av.close();
         assertThat(ChainVerifier.verify(log, null).brokenLink()).isNull();
         av = AvServer.start(ServerConfig.builder().dev(true).listenAddress("127.0.0.1:0").build());
+    }
+
+    private String hash(String input) throws Exception {
+        return api.post("sys/audit-hash/file", JSON.writeValueAsString(Map.of("input", input))).data().get("hash").asText();
+    }
+
+    private void ok(Api.Res r) {
+        assertThat(r.status()).as(r.toString()).isBetween(200, 204);
+    }
+
+    @Test
+    void aProxiedRequestOnBehalfOfAUserCarriesTheDelegateTheConsentScopesAndTheEphemeralAccessor() throws Exception {
+        String grant = "path \"proxy/localhost/*\" { capabilities = [\"read\"] }";
+        ok(api.put("sys/policies/acl/px-agent", JSON.writeValueAsString(Map.of("policy", grant))));
+        ok(api.put("sys/policies/acl/px-human", JSON.writeValueAsString(Map.of("policy", grant))));
+        ok(api.put("agent-registry/users/alice", JSON.writeValueAsString(Map.of("oidc_subject", "alice@example.com",
+                "policies", "px-human"))));
+        ok(api.put("agent-registry/agents/ci-bot", JSON.writeValueAsString(Map.of("type", "autonomous"))));
+        ok(api.put("agent-registry/agents/ci-bot/policy", JSON.writeValueAsString(Map.of("policy", "px-agent"))));
+        ok(api.put("agent-registry/agents/ci-bot/delegate", JSON.writeValueAsString(Map.of("user", "alice"))));
+        ok(api.put("agent-registry/agents/ci-bot/ephemeral", JSON.writeValueAsString(Map.of("enabled", true,
+                "max_ttl", "10m"))));
+        ok(api.put("agent-registry/scopes/repo-read", JSON.writeValueAsString(Map.of("description", "Read repos",
+                "policy", grant))));
+        ok(api.put("agent-registry/delegations/d-1", JSON.writeValueAsString(Map.of("agent", "ci-bot",
+                "delegate_user", "alice", "scopes", "repo-read"))));
+        String agentToken = api.put("agent-registry/agents/ci-bot/token", "{}").auth().get("client_token").asText();
+        Api.Res eph = api.as(agentToken).put("agent-registry/ephemeral-token", JSON.writeValueAsString(Map.of(
+                "paths", Map.of("proxy/localhost/repos/obo", List.of("read")), "on_behalf_of", "alice")));
+        assertThat(eph.status()).as(eph.toString()).isEqualTo(200);
+        String token = eph.auth().get("client_token").asText();
+
+        try (RawProxyClient c = RawProxyClient.open(proxyPort)) {
+            assertThat(c.connect("localhost:" + up.port(), token).status()).isEqualTo(200);
+            c.startTls("localhost", TestCa.trusting(caPem));
+            RawProxyClient.Response r = c.request("GET", "/repos/obo", "localhost:" + up.port(), null, null);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+        List<JsonNode> es = proxyEntries().stream().filter(e -> e.at("/av/proxy/path").asText().equals("/repos/obo")).toList();
+        assertThat(es).extracting(e -> e.get("type").asText()).containsExactly("request", "response");
+        for (JsonNode e : es) {
+            assertThat(e.at("/auth/client_token").asText()).isEqualTo(hash(token));
+            assertThat(e.at("/av/agent").asText()).isEqualTo("ci-bot");
+            assertThat(e.at("/av/delegate").asText()).isEqualTo("alice");
+            assertThat(e.at("/av/delegation_id").asText()).isEqualTo("d-1");
+            assertThat(e.at("/av/consent_scopes").toString()).contains("repo-read");
+            assertThat(e.at("/av/ephemeral_token_accessor").asText()).startsWith("hmac-sha256:")
+                    .isEqualTo(e.at("/auth/accessor").asText());
+            assertThat(e.at("/av/decision/allowed").asBoolean()).isTrue();
+            assertThat(e.at("/av/decision/granting_acl_policies").isArray()).isTrue();
+            assertThat(e.at("/av/decision/granting_acl_policies").size()).isPositive();
+        }
+        assertThat(Files.readString(log)).doesNotContain(token).doesNotContain(agentToken).doesNotContain(SECRET);
     }
 
     @Test
