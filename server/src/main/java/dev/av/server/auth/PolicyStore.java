@@ -39,6 +39,21 @@ public final class PolicyStore {
         listeners.add(listener);
     }
 
+    /**
+     * Another node changed policy {@code kindSlashName} ({@code acl/name}): drops it and tells the
+     * listeners, as a local write does.
+     */
+    public void invalidate(String kindSlashName) {
+        cache.remove(kindSlashName);
+        listeners.forEach(Runnable::run);
+    }
+
+    /** Drops every cached policy and tells the listeners (notices from other nodes may have been missed). */
+    public void invalidateAll() {
+        cache.clear();
+        listeners.forEach(Runnable::run);
+    }
+
     /** Normalises and checks a policy name (Vault lower-cases names). */
     public static String normalizeName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
