@@ -28,6 +28,7 @@ DO $$
 DECLARE
     t record;
 BEGIN
+    PERFORM set_config('client_min_messages', 'warning', true); -- no "trigger does not exist, skipping" notices
     FOR t IN SELECT * FROM (VALUES
             -- table,               events,                       key column(s),   WHEN
             ('av_agents',           'INSERT OR UPDATE OR DELETE', '''name''',        ''),
@@ -35,6 +36,7 @@ BEGIN
             ('av_scopes',           'INSERT OR UPDATE OR DELETE', '''name''',        ''),
             ('av_delegations',      'INSERT OR UPDATE OR DELETE', '''id''',          ''),
             ('av_agent_tokens',     'INSERT OR UPDATE OR DELETE', '''agent''',       ''),
+            ('av_oidc_config',      'INSERT OR UPDATE OR DELETE', '''name''',        ''),
             ('av_mounts',           'INSERT OR UPDATE OR DELETE', '''path''',        ''),
             ('av_policies',         'INSERT OR UPDATE OR DELETE', '''name'', ''kind''', ''),
             -- only tokens without a use limit are cached (TokenStore); a new row is never cached, and

@@ -1,6 +1,7 @@
 package dev.av.server;
 
 import dev.av.registry.agent.AgentRegistry;
+import dev.av.registry.oidc.OidcVerifier;
 import dev.av.registry.storage.Invalidations;
 import dev.av.registry.token.TokenStore;
 import dev.av.server.auth.PolicyStore;
@@ -20,17 +21,18 @@ import jakarta.inject.Singleton;
  * ACL and Cedar sets and the registry's {@code AclPolicyOracle}); {@code av_agents},
  * {@code av_agent_tokens}, {@code av_registry_users}, {@code av_scopes}, {@code av_delegations} →
  * {@link AgentRegistry}; {@code proxy_services}, {@code proxy_settings} → {@link ProxyStore} (and its
- * listener, the proxy's credential cache); {@code av_mounts} → {@link MountTable} (re-reads the row).
+ * listener, the proxy's credential cache); {@code av_mounts} → {@link MountTable} (re-reads the row); {@code av_oidc_config} → {@link OidcVerifier}.
  */
 @Context
 @Singleton
 public final class CacheCoherence {
 
     CacheCoherence(Invalidations bus, TokenStore tokens, PolicyStore policies, AgentRegistry registry, ProxyStore proxy,
-                   MountTable mounts) {
+                   MountTable mounts, OidcVerifier oidc) {
         bus.on("av_tokens", tokens::invalidate);
         bus.on("av_policies", policies::invalidate);
         bus.on("av_mounts", mounts::refresh);
+        bus.on("av_oidc_config", k -> oidc.reset());
         bus.on("av_agents", registry::invalidateAgent);
         bus.on("av_agent_tokens", registry::invalidateIdentityTokens);
         bus.on("av_registry_users", registry::invalidateUser);
@@ -44,6 +46,7 @@ public final class CacheCoherence {
             policies.invalidateAll();
             proxy.invalidate();
             mounts.refreshAll();
+            oidc.reset();
         });
     }
 }
