@@ -18,6 +18,7 @@
 #      fsync'd entry; the dev server's default device already writes every entry to stdout, which
 #      goes to server.log in the work dir), plus everything
 #      bench-proxy reads (DURATION, WARMUP, CONCS, BODIES, MODES, QUIET_PCT, RETRIES, NICE).
+#      KEEP_LOG=1 keeps av's whole server.log (with the dev audit stream it grows by ~1 GB a run).
 # Example: DURATION=8 WARMUP=3 benchmarks/proxy/run.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/../.." && pwd)
@@ -42,6 +43,8 @@ bpid=
 cleanup() {
   if [ -n "$bpid" ]; then kill "$bpid" 2>/dev/null || true; fi
   kill "$AVPID" 2>/dev/null && wait "$AVPID" 2>/dev/null || true
+  # the dev server's stdout audit stream is ~1 KiB per entry, gigabytes per run: keep its end only
+  if [ -f "$W/server.log" ] && [ "${KEEP_LOG:-0}" != 1 ]; then tail -n 200 "$W/server.log" > "$W/server.log.tail"; rm -f "$W/server.log"; fi
 }
 trap cleanup EXIT; trap 'exit 143' INT TERM
 for _ in $(seq 600); do curl -fsS "http://$AV_API/v1/sys/health" >/dev/null 2>&1 && break; sleep 0.2; done
