@@ -12,10 +12,10 @@
 #
 # Env: BENCH (/work/shared/bench), AV_BENCH_STATE (/tmp/av-bench), REPS (1), TARGETS
 #      ("direct squid-bump av"), AV_LABEL (av's label in the table), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
-#      JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (enable a
-#      file audit device in the work dir: every proxied request then waits for its entry to be
-#      durable, as in production; otherwise av runs with -dev-no-audit, without the stdout device
-#      `av server -dev` enables by default), plus everything
+#      JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (add a
+#      durable file audit device in the work dir: every proxied request then also waits for an
+#      fsync'd entry; the dev server's default device already writes every entry to stdout, which
+#      goes to server.log in the work dir), plus everything
 #      bench-proxy reads (DURATION, WARMUP, CONCS, BODIES, MODES, QUIET_PCT, RETRIES, NICE).
 # Example: DURATION=8 WARMUP=3 benchmarks/proxy/run.sh
 set -euo pipefail
@@ -34,7 +34,7 @@ if [ ! -f "$S/nginx.conf" ] || [ "$(cat "$S/pki/proxy-ca.type" 2>/dev/null)" != 
 # --- the real av server (dev mode: in memory, unsealed), on its own ports and token file
 export AV_ADDR=http://$AV_API AV_TOKEN_FILE=$W/root-token AV_TOKEN=perfkit-root
 jfr=(); [ "${JFR:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$W/av.jfr,settings=profile,dumponexit=true")
-AV_JAVA_OPTS="${AV_JAVA_OPTS:-} ${jfr[*]}" "$REPO/av" server -dev -dev-no-audit -dev-root-token-id=perfkit-root \
+AV_JAVA_OPTS="${AV_JAVA_OPTS:-} ${jfr[*]}" "$REPO/av" server -dev -dev-root-token-id=perfkit-root \
     -dev-listen-address="$AV_API" -dev-proxy-listen-address="$AV_PROXY" >"$W/server.log" 2>&1 &
 AVPID=$!
 bpid=

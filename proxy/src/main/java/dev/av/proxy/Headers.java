@@ -26,8 +26,10 @@ public final class Headers {
      * included (it frames the message the proxy forwards; the codec has parsed it already).
      */
     public static Set<String> connectionOptions(List<String> connectionValues) {
-        if (connectionValues.isEmpty()) {
-            return Set.of();
+        if (connectionValues.isEmpty()
+                || connectionValues.size() == 1 && (connectionValues.get(0).equalsIgnoreCase("keep-alive")
+                || connectionValues.get(0).equalsIgnoreCase("close"))) {
+            return Set.of(); // the usual values name no field
         }
         Set<String> names = new HashSet<>();
         for (String v : connectionValues) {

@@ -42,6 +42,22 @@ class CedarGuardrailTest {
     }
 
     @Test
+    void theClientAddressIsInCedarsContext() {
+        root.post("secret/data/loop/x", "{\"data\":{\"v\":\"4\"}}");
+        Api reader = root.as(root.post("auth/token/create", "{\"policies\":[\"reader\"]}").auth().get("client_token").asText());
+        Api.Res w = root.put("sys/policies/cedar/no-loopback", "{\"policy\":\"forbid(principal, action, resource in "
+                + "Path::\\\"secret/data/loop/\\\") when { context has remote_addr && context.remote_addr.isLoopback() };\"}");
+        assertThat(w.status()).as(w.toString()).isEqualTo(204);
+        try {
+            assertThat(reader.get("secret/data/loop/x").status()).as("read from 127.0.0.1").isEqualTo(403);
+            assertThat(reader.get("secret/data/open/x").status()).isEqualTo(200);
+        } finally {
+            root.delete("sys/policies/cedar/no-loopback");
+        }
+        assertThat(reader.get("secret/data/loop/x").status()).isEqualTo(200);
+    }
+
+    @Test
     void cedarCannotGrantWhatTheAclDenies() {
         Api reader = root.as(root.post("auth/token/create", "{\"policies\":[\"reader\"]}").auth().get("client_token").asText());
         root.put("sys/policies/cedar/permit-writes", "{\"policy\":\"permit(principal, action == Action::\\\"update\\\", resource);\"}");

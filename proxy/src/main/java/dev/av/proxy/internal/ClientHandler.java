@@ -846,7 +846,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
 
         private String scrubHeader(String value) {
-            if (plan == null || plan.scrubRules().isEmpty()) {
+            if (plan == null || scrubber == null || !scrubber.mayMatch(value)) {
                 return value;
             }
             StreamReplacer one = new StreamReplacer(plan.scrubRules());

@@ -38,6 +38,20 @@ public final class StreamReplacer {
     }
 
     /**
+     * Whether {@code value} could contain a pattern: false when none of its characters begins one
+     * (a cheap pre-check for header values, which are almost never echoes). Does not change state.
+     */
+    public boolean mayMatch(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= 0x80 || first[c]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Feeds a chunk held in a buffer and returns what can be emitted now; takes ownership of
      * {@code in}. The common case, a chunk with no pattern in it, costs one scan and no copy: the
      * result is a slice of {@code in} (minus a tail that could begin a pattern, which is held back).

@@ -106,4 +106,12 @@ class StreamReplacerTest {
         assertThat(out.getByte(0)).as("a view of the input, not a copy").isEqualTo((byte) 'y');
         out.release();
     }
+
+    @Test
+    void onlyValuesWithACharacterThatBeginsAPatternMayMatch() {
+        StreamReplacer r = scrubbing("s3cr3t-value");
+        assertThat(r.mayMatch("text/plain; charset=utf-8")).as("has an s").isTrue();
+        assertThat(r.mayMatch("nginx/1.22.1")).isFalse();
+        assertThat(r.mayMatch("caf\u00e9")).as("non-ASCII is always checked in full").isTrue();
+    }
 }

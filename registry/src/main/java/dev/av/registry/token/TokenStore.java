@@ -53,7 +53,9 @@ public final class TokenStore {
             + "bound_cidrs, kind, agent, delegate_user, delegation_id, restrictions, last_renewal_at";
     private static final char[] ALPHABET =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Buffers shared between threads (see the registry's {@code Json}: per-thread pools do not work on virtual threads). */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build());
 
     private final DataSource dataSource;
     private final Clock clock;

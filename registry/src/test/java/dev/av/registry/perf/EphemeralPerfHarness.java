@@ -39,7 +39,25 @@ public final class EphemeralPerfHarness {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int issuers = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         only = args.length > 3 ? args[3] : "";
-        try (Database db = Database.open(StorageSettings.h2Memory("perf" + System.nanoTime()))) {
+        // -Dav.perf.pg=jdbc:postgresql://127.0.0.1:5432/test measures on PostgreSQL, in a fresh schema
+        String pg = System.getProperty("av.perf.pg");
+        StorageSettings storage = StorageSettings.h2Memory("perf" + System.nanoTime());
+        if (pg != null) {
+            String schema = "perf_" + System.nanoTime();
+            try (var c = java.sql.DriverManager.getConnection(pg, "postgres", ""); var st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + schema);
+            }
+            storage = StorageSettings.postgres(pg + "?currentSchema=" + schema, "postgres", "");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var c = java.sql.DriverManager.getConnection(pg, "postgres", ""); var st = c.createStatement()) {
+                    st.execute("DROP SCHEMA " + schema + " CASCADE");
+                } catch (java.sql.SQLException e) {
+                    System.err.println("could not drop schema " + schema + ": " + e.getSQLState());
+                }
+            }));
+        }
+        System.out.println("storage: " + storage.describe());
+        try (Database db = Database.open(storage)) {
             Map<String, String> policies = Map.of("code", """
                     path "secret/data/code-repos/*" { capabilities = ["read", "list"] }
                     path "secret/data/logs/*" { capabilities = ["read"] }
@@ -77,7 +95,7 @@ public final class EphemeralPerfHarness {
                         .numUses(g.numUses()).renewable(false).kind(TokenKind.EPHEMERAL).agent(g.agent())
                         .restrictions(g.restrictionsJson()).build(), identity.entry(), true);
             };
-            run("decide + mint in TokenStore (H2 insert)", seconds, threads, mint);
+            run("decide + mint, 1 issuer (one transaction per token)", seconds, threads, mint);
             // how a server issues: many requests in flight at once, so inserts share group commits
             run("decide + mint, " + issuers + " concurrent issuers (group commit)", seconds, issuers, mint);
             int before = tokens.count();
@@ -87,8 +105,21 @@ public final class EphemeralPerfHarness {
                     g.delegationId(), g.restrictionsJson());
             run("per-use check, OBO ephemeral token (UseCheck)", seconds, threads,
                     () -> check.check(facts, "secret/data/code-repos/frontend", "read"));
+            // a use-limited token: every use reads the row and counts the use in the database (exact across nodes)
+            IssuedToken limited = tokens.create(TokenRequest.builder().policies(g.policies()).ttl(Duration.ofMinutes(10))
+                    .numUses(Integer.MAX_VALUE).renewable(false).kind(TokenKind.EPHEMERAL).agent(g.agent())
+                    .delegateUser(g.delegateUser()).delegationId(g.delegationId()).restrictions(g.restrictionsJson())
+                    .build(), identity.entry(), true);
+            run("full verification of a use-limited token (lookup + use + check)", seconds, threads, () -> {
+                var e = tokens.lookup(limited.token()).orElseThrow();
+                if (!tokens.use(e).allowed()) {
+                    throw new IllegalStateException("use refused");
+                }
+                check.check(new UseCheck.TokenFacts(e.kind().wire(), e.accessor(), e.agent(), e.delegateUser(),
+                        e.delegationId(), e.restrictions()), "secret/data/code-repos/frontend", "read");
+            });
             String tokenString = identity.token();
-            run("TokenStore.lookup (H2, for context)", seconds, threads, () -> tokens.lookup(tokenString));
+            run("TokenStore.lookup of a token without use limit (cached)", seconds, threads, () -> tokens.lookup(tokenString));
         }
     }
 

@@ -79,13 +79,22 @@ public final class Authorizer {
     /** As above, with the requested response-wrapping TTL in seconds (0 = none). */
     public Decision authorize(TokenEntry token, String path, Operation op, Map<String, Object> data, boolean needsSudo,
                               long wrapTtlSeconds) {
+        return authorize(token, path, op, data, needsSudo, wrapTtlSeconds, RequestOrigin.NONE);
+    }
+
+    /**
+     * As above; {@code origin} (client address, and for proxied requests the upstream method and host)
+     * goes into Cedar's context ({@code remote_addr}, {@code http_method}, {@code host}, {@code proxied}).
+     */
+    public Decision authorize(TokenEntry token, String path, Operation op, Map<String, Object> data, boolean needsSudo,
+                              long wrapTtlSeconds, RequestOrigin origin) {
         AclEngine.Compiled set = compiledFor(token.policies());
         AclEngine.Evaluation ev = set.evaluate(path, op, data == null ? Map.of() : data, wrapTtlSeconds, needsSudo);
         if (!ev.allowed()) {
             return Decision.deny(ev.reason() == null ? "denied by ACL" : ev.reason(), ev.capabilities());
         }
         List<String> forbidding = new java.util.ArrayList<>();
-        String cedarDenial = cedarCheck(token, path, op, null, forbidding);
+        String cedarDenial = cedarCheck(token, path, op, origin, forbidding);
         if (cedarDenial != null) {
             return Decision.forbiddenByCedar(cedarDenial, ev.capabilities(), ev.grantingPolicies(), forbidding);
         }
@@ -97,11 +106,15 @@ public final class Authorizer {
      * fresh-install permit-all set exists), else why it refused. {@code remoteAddress} may be null.
      */
     public String cedarCheck(TokenEntry token, String path, Operation op, String remoteAddress) {
-        return cedarCheck(token, path, op, remoteAddress, new java.util.ArrayList<>());
+        return cedarCheck(token, path, op, RequestOrigin.api(remoteAddress), new java.util.ArrayList<>());
     }
 
     /** As above; the ids of the Cedar policies that forbade the request are added to {@code forbidding}. */
     public String cedarCheck(TokenEntry token, String path, Operation op, String remoteAddress, List<String> forbidding) {
+        return cedarCheck(token, path, op, RequestOrigin.api(remoteAddress), forbidding);
+    }
+
+    private String cedarCheck(TokenEntry token, String path, Operation op, RequestOrigin origin, List<String> forbidding) {
         CedarState state = cedar;
         if (token.isRoot()) {
             return null; // the root token is the break-glass: Cedar narrows every other token
@@ -119,7 +132,7 @@ public final class Authorizer {
         // with OBO, the context names the delegate and the consent scopes of the delegation behind the token
         Set<String> scopes = token.delegationId() == null ? Set.of() : agents.scopes(token.delegationId());
         CedarRequest req = new CedarRequest(principal, action, op.capability(), stripSlashes(path), clock.instant(),
-                remoteAddress, token.delegateUser(), scopes, null, null);
+                origin.remoteAddress(), token.delegateUser(), scopes, origin.httpMethod(), origin.host());
         CedarDecision d = state.set().authorize(req);
         if (d.allowed()) {
             return null;

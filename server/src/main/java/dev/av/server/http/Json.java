@@ -14,7 +14,12 @@ import java.util.Map;
 /** The API's JSON: strict reading (one object, no duplicates, no trailing tokens), plain writing. */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /**
+     * Jackson's buffers are shared between threads: its default per-thread pool never reuses them on
+     * virtual threads (one per request), so every request allocated fresh ones.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);

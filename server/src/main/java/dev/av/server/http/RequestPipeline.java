@@ -12,6 +12,7 @@ import dev.av.server.audit.AuditRecord;
 import dev.av.server.auth.Authorizer;
 import dev.av.server.auth.Decision;
 import dev.av.server.auth.RequestGuard;
+import dev.av.server.auth.RequestOrigin;
 import dev.av.server.logical.AuthInfo;
 import dev.av.server.logical.Backend;
 import dev.av.server.logical.LogicalRequest;
@@ -142,7 +143,8 @@ public final class RequestPipeline {
             throw AvException.permissionDenied();
         }
         req = withToken(req, token, tokenString);
-        Decision decision = authorizer.authorize(token, path, op, data, backend.isRootProtected(relative, op), wrapTtl);
+        Decision decision = authorizer.authorize(token, path, op, data, backend.isRootProtected(relative, op), wrapTtl,
+                RequestOrigin.api(in.remoteAddress()));
         if (decision.allowed()) {
             try {
                 for (RequestGuard g : guards) {

@@ -9,6 +9,7 @@ import dev.av.registry.token.TokenEntry;
 import dev.av.server.auth.Authorizer;
 import dev.av.server.auth.Decision;
 import dev.av.server.auth.RequestGuard;
+import dev.av.server.auth.RequestOrigin;
 import dev.av.server.logical.LogicalRequest;
 import dev.av.server.logical.Operation;
 import java.util.List;
@@ -34,7 +35,8 @@ final class AclAccessPolicy implements AccessPolicy {
     public AccessDecision authorize(ProxyPrincipal principal, AccessRequest request) {
         TokenEntry token = (TokenEntry) principal.attachment();
         Operation op = Operation.valueOf(request.capability().toUpperCase(Locale.ROOT));
-        Decision d = authorizer.authorize(token, request.policyPath(), op, Map.of(), false);
+        Decision d = authorizer.authorize(token, request.policyPath(), op, Map.of(), false, 0,
+                RequestOrigin.proxied(null, request.method(), request.host()));
         if (!d.allowed()) {
             return AccessDecision.deny(d.reason(), null);
         }

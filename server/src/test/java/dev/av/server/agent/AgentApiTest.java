@@ -133,6 +133,38 @@ class AgentApiTest {
 
     @ParameterizedTest
     @MethodSource("dev.av.testing.TestDatabase#kinds")
+    void everyTokenIssuedToConcurrentRequestsWorksExactlyItsNumberOfUses(TestDatabase.Kind kind) throws Exception {
+        World w = new World(kind, Map.of("enabled", true, "max_ttl", "10m"));
+        java.util.Queue<String> issued = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.Queue<Integer> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 10; i++) {
+                    Api.Res r = w.ephemeral(Map.of("paths", Map.of("secret/data/code-repos/frontend", List.of("read")),
+                            "num_uses", 2));
+                    if (r.status() == 200) {
+                        issued.add(r.auth().get("client_token").asText());
+                    } else {
+                        failures.add(r.status());
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(issued).hasSize(80).doesNotHaveDuplicates();
+        for (String token : issued) {
+            assertThat(w.read(token, "code-repos/frontend")).isEqualTo(200);
+            assertThat(w.read(token, "code-repos/frontend")).isEqualTo(200);
+            assertThat(w.read(token, "code-repos/frontend")).as("third use of a two-use token").isEqualTo(403);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.av.testing.TestDatabase#kinds")
     void anAgentGetsNoTokenForAPathItsPoliciesDenyAndTheTokenItGetsIsScopedExactly(TestDatabase.Kind kind) {
         World w = new World(kind, Map.of("enabled", true, "max_ttl", "10m"));
         Api.Res denied = w.ephemeral(Map.of("paths", Map.of("secret/data/code-repos/frontend", List.of("read"),

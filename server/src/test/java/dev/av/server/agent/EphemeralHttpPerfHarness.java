@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * java -cp server/target/test-classes:server/target/classes:$(cat cp.txt) dev.av.server.agent.EphemeralHttpPerfHarness [seconds] [concurrency]
+ * # or serve for wrk (server/src/test/resources/perf/ephemeral-token.lua), staying up [seconds]:
+ * java ... dev.av.server.agent.EphemeralHttpPerfHarness 40 16 serve
  * </pre>
  */
 public final class EphemeralHttpPerfHarness {
@@ -33,6 +35,7 @@ public final class EphemeralHttpPerfHarness {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        boolean serve = args.length > 2 && args[2].equals("serve");
         try (AvServer av = AvServer.start(ServerConfig.builder().dev(true).listenAddress("127.0.0.1:0").build())) {
             Api root = new Api(av.apiAddress(), av.rootToken());
             root.put("sys/policies/acl/bench", json(Map.of("policy", "path \"secret/data/code-repos/*\" { capabilities = [\"read\"] }")));
@@ -43,6 +46,16 @@ public final class EphemeralHttpPerfHarness {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             URI issue = URI.create(av.apiAddress() + "/v1/agent-registry/ephemeral-token");
             URI read = URI.create(av.apiAddress() + "/v1/secret/data/code-repos/frontend");
+            if (serve) {
+                // for an external load generator (wrk): print what it needs, stay up for `seconds`
+                System.out.printf("AV_ADDR=%s%nAV_AGENT_TOKEN=%s%nAV_ROOT_TOKEN=%s%n", av.apiAddress(), agentToken,
+                        av.rootToken());
+                System.out.flush();
+                long cpu0 = processCpuNanos();
+                Thread.sleep(seconds * 1000L);
+                System.out.printf("server process CPU during the run: %.2f s%n", (processCpuNanos() - cpu0) / 1e9);
+                return;
+            }
 
             System.out.printf("machine: %d cpus, load average %.1f%n", Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -58,6 +71,11 @@ public final class EphemeralHttpPerfHarness {
                 return r.statusCode();
             });
         }
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     interface Call {
