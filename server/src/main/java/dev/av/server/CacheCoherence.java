@@ -40,13 +40,13 @@ public final class CacheCoherence {
         bus.on("av_delegations", registry::invalidateDelegation);
         bus.on("proxy_services", k -> proxy.invalidate());
         bus.on("proxy_settings", k -> proxy.invalidate());
-        bus.onReset(() -> {
-            tokens.invalidateAll();
-            registry.invalidateAll();
-            policies.invalidateAll();
-            proxy.invalidate();
-            mounts.refreshAll();
-            oidc.reset();
-        });
+        // one reset each, so that one failing (the database is down while the listener reconnects)
+        // does not keep the others: the in-memory ones first, those that re-read the database last
+        bus.onReset(tokens::invalidateAll);
+        bus.onReset(registry::invalidateAll);
+        bus.onReset(proxy::invalidate);
+        bus.onReset(oidc::reset);
+        bus.onReset(policies::invalidateAll);
+        bus.onReset(mounts::refreshAll);
     }
 }

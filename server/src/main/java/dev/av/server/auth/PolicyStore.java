@@ -45,13 +45,28 @@ public final class PolicyStore {
      */
     public void invalidate(String kindSlashName) {
         cache.remove(kindSlashName);
-        listeners.forEach(Runnable::run);
+        tellAll();
     }
 
     /** Drops every cached policy and tells the listeners (notices from other nodes may have been missed). */
     public void invalidateAll() {
         cache.clear();
-        listeners.forEach(Runnable::run);
+        tellAll();
+    }
+
+    /** Runs every listener even if one fails (e.g. the database is unreachable), then throws the first failure. */
+    private void tellAll() {
+        RuntimeException first = null;
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Normalises and checks a policy name (Vault lower-cases names). */

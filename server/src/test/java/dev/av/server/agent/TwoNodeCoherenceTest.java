@@ -171,6 +171,17 @@ class TwoNodeCoherenceTest {
     }
 
     @Test
+    void aSecretsEngineMountedOrUnmountedOnOneNodeIsSeenOnTheOther() {
+        String mount = "kv-" + SEQ.incrementAndGet();
+        ok(rootA.post("sys/mounts/" + mount, json(Map.of("type", "kv", "options", Map.of("version", "2")))));
+        ok(rootA.put(mount + "/data/x", json(Map.of("data", Map.of("k", "v")))));
+        await("B serves the engine mounted on A", () -> rootB.get(mount + "/data/x").status() == 200);
+        assertThat(rootB.get(mount + "/data/x").data().get("data").get("k").asText()).isEqualTo("v");
+        ok(rootA.delete("sys/mounts/" + mount));
+        await("B stops serving the engine unmounted on A", () -> rootB.get(mount + "/data/x").status() == 404);
+    }
+
+    @Test
     void afterItsListenerConnectionIsKilledANodeDropsEveryCachedEntryAndListensAgain() throws Exception {
         World w = World.create();
         String token = w.ephemeral(false);
