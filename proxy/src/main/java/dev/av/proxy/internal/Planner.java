@@ -309,7 +309,7 @@ public final class Planner {
         String capability = AccessRequest.capabilityOf(in.method());
         String policyPath = AccessRequest.policyPath(in.host(), path);
         AccessDecision d = policy.authorize(principal,
-                new AccessRequest(in.method(), capability, in.host(), in.port(), path, policyPath, service.name()));
+                new AccessRequest(in.method(), capability, in.host(), in.port(), path, policyPath, service.name(), in.remote()));
         if (d instanceof AccessDecision.Deny deny) {
             throw Problems.policyDenied(policyPath, capability, deny.reason(), deny.suggestion()).exception();
         }
