@@ -11,12 +11,14 @@
 # and nothing else; the load generator authenticates its CONNECTs with that token.
 #
 # Env: BENCH (/work/shared/bench), AV_BENCH_STATE (/tmp/av-bench), REPS (1), TARGETS
-#      ("direct squid-bump av"), AV_LABEL (av's label in the table), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
+#      ("direct squid-bump av"), AV_LABEL (av's label in the table), AV_SERVER_ARGS (more flags for
+#      `av server -dev`, e.g. -dev-no-audit to measure without the default stdout audit device), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
 #      JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (add a
 #      durable file audit device in the work dir: every proxied request then also waits for an
 #      fsync'd entry; the dev server's default device already writes every entry to stdout, which
 #      goes to server.log in the work dir), plus everything
 #      bench-proxy reads (DURATION, WARMUP, CONCS, BODIES, MODES, QUIET_PCT, RETRIES, NICE).
+#      KEEP_LOG=1 keeps av's whole server.log (with the dev audit stream it grows by ~1 GB a run).
 # Example: DURATION=8 WARMUP=3 benchmarks/proxy/run.sh
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/../.." && pwd)
@@ -35,12 +37,14 @@ if [ ! -f "$S/nginx.conf" ] || [ "$(cat "$S/pki/proxy-ca.type" 2>/dev/null)" != 
 export AV_ADDR=http://$AV_API AV_TOKEN_FILE=$W/root-token AV_TOKEN=perfkit-root
 jfr=(); [ "${JFR:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$W/av.jfr,settings=profile,dumponexit=true")
 AV_JAVA_OPTS="${AV_JAVA_OPTS:-} ${jfr[*]}" "$REPO/av" server -dev -dev-root-token-id=perfkit-root \
-    -dev-listen-address="$AV_API" -dev-proxy-listen-address="$AV_PROXY" >"$W/server.log" 2>&1 &
+    -dev-listen-address="$AV_API" -dev-proxy-listen-address="$AV_PROXY" ${AV_SERVER_ARGS:-} >"$W/server.log" 2>&1 &
 AVPID=$!
 bpid=
 cleanup() {
   if [ -n "$bpid" ]; then kill "$bpid" 2>/dev/null || true; fi
   kill "$AVPID" 2>/dev/null && wait "$AVPID" 2>/dev/null || true
+  # the dev server's stdout audit stream is ~1 KiB per entry, gigabytes per run: keep its end only
+  if [ -f "$W/server.log" ] && [ "${KEEP_LOG:-0}" != 1 ]; then tail -n 200 "$W/server.log" > "$W/server.log.tail"; rm -f "$W/server.log"; fi
 }
 trap cleanup EXIT; trap 'exit 143' INT TERM
 for _ in $(seq 600); do curl -fsS "http://$AV_API/v1/sys/health" >/dev/null 2>&1 && break; sleep 0.2; done
