@@ -3,6 +3,7 @@ package dev.av.server;
 import dev.av.registry.keyring.Barrier;
 import dev.av.registry.keyring.Keyring;
 import dev.av.registry.storage.Database;
+import dev.av.registry.storage.Invalidations;
 import dev.av.registry.token.TokenStore;
 import dev.av.server.audit.AuditHook;
 import dev.av.server.auth.AclEngine;
@@ -37,6 +38,13 @@ public class CoreFactory {
     @Bean(preDestroy = "close")
     Database database(ServerConfig config) {
         return Database.open(config.storage());
+    }
+
+    /** Other nodes' writes, on PostgreSQL; nothing on H2 (see {@link CacheCoherence}). */
+    @Singleton
+    @Bean(preDestroy = "close")
+    Invalidations invalidations(Database database) {
+        return Invalidations.forStorage(database.settings());
     }
 
     @Singleton

@@ -20,7 +20,10 @@ import javax.sql.DataSource;
  *
  * <p>Reads used by the per-request checks go through an in-memory cache that every write through this
  * object invalidates, so a change (an agent disabled, a delegation revoked) takes effect on the very
- * next request served by this node. Thread-safe.
+ * next request served by this node. Changes made by other nodes sharing a PostgreSQL database arrive
+ * through {@code Invalidations} and the {@code invalidate*} methods (see docs/agent-registry.md,
+ * "Several nodes"). A load racing an invalidation cannot keep the old row: {@link ConcurrentHashMap#remove}
+ * waits for a {@code computeIfAbsent} of the same key in progress. Thread-safe.
  */
 public final class AgentRegistry {
 
@@ -63,7 +66,30 @@ public final class AgentRegistry {
         agentChangeListeners.add(listener);
     }
 
-    /** Drops every cached read (e.g. after another node changed the database). */
+    /** Another node changed agent {@code name}: its next read goes to the database. */
+    public void invalidateAgent(String name) {
+        agentCache.remove(name);
+    }
+
+    /** Another node changed the identity tokens {@code agent} holds. */
+    public void invalidateIdentityTokens(String agent) {
+        tokenCache.remove(agent);
+    }
+
+    public void invalidateUser(String name) {
+        userCache.remove(name);
+    }
+
+    public void invalidateScope(String name) {
+        scopeCache.remove(name);
+    }
+
+    public void invalidateDelegation(String id) {
+        delegationCache.remove(id);
+        pairCache.clear();
+    }
+
+    /** Drops every cached read (e.g. after notices from other nodes may have been missed). */
     public void invalidateAll() {
         agentCache.clear();
         userCache.clear();

@@ -49,11 +49,24 @@ public final class Database implements AutoCloseable {
         return new Database(settings, pool);
     }
 
-    /** Applies all migrations found on the classpath to {@code dataSource}. */
+    /**
+     * Applies all migrations found on the classpath to {@code dataSource}: {@code db/migration} (both
+     * databases) and, on PostgreSQL, {@code db/postgresql} (the cross-node invalidation triggers, see
+     * {@link Invalidations}).
+     */
     public static void migrate(DataSource dataSource) {
+        boolean postgres;
+        try (Connection c = dataSource.getConnection()) {
+            postgres = c.getMetaData().getDatabaseProductName().equalsIgnoreCase("PostgreSQL");
+        } catch (SQLException e) {
+            throw storageError(e);
+        }
+        String[] locations = postgres
+                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                : new String[] {"classpath:db/migration"};
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(locations)
                 .table("av_schema_history")
                 .failOnMissingLocations(false)
                 .load()

@@ -67,9 +67,10 @@ public final class TokenStore {
     private final List<TokenRevocationListener> listeners = new CopyOnWriteArrayList<>();
     /**
      * Live entries by hash, for at most {@link #CACHE_NANOS}: saves the SQL query and row decoding on
-     * every request. Invalidated on this node by every change (revoke, renew, use, tidy); another
-     * node sharing the PostgreSQL database sees a revocation within that second. Use-limited tokens
-     * are never cached.
+     * every request. Invalidated on this node by every change (revoke, renew, use, tidy), and on
+     * PostgreSQL by other nodes' changes through {@link dev.av.registry.storage.Invalidations}
+     * (milliseconds); the second bounds staleness should a notice be lost. Use-limited tokens are
+     * never cached.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private static final long CACHE_NANOS = 1_000_000_000L;
@@ -81,9 +82,16 @@ public final class TokenStore {
     /** Bumped by every invalidation, so a lookup racing a revocation never caches the old row. */
     private final java.util.concurrent.atomic.AtomicLong cacheEpoch = new java.util.concurrent.atomic.AtomicLong();
 
-    private void invalidate(String id) {
+    /** Drops the cached entry of the token whose hash is {@code idHash} (also called for other nodes' changes). */
+    public void invalidate(String idHash) {
         cacheEpoch.incrementAndGet();
-        cache.remove(id);
+        cache.remove(idHash);
+    }
+
+    /** Drops every cached entry (e.g. after notices from other nodes may have been missed). */
+    public void invalidateAll() {
+        cacheEpoch.incrementAndGet();
+        cache.clear();
     }
 
     /** Vault's system defaults: default and max TTL of 32 days. */

@@ -39,6 +39,36 @@ public final class PolicyStore {
         listeners.add(listener);
     }
 
+    /**
+     * Another node changed policy {@code kindSlashName} ({@code acl/name}): drops it and tells the
+     * listeners, as a local write does.
+     */
+    public void invalidate(String kindSlashName) {
+        cache.remove(kindSlashName);
+        tellAll();
+    }
+
+    /** Drops every cached policy and tells the listeners (notices from other nodes may have been missed). */
+    public void invalidateAll() {
+        cache.clear();
+        tellAll();
+    }
+
+    /** Runs every listener even if one fails (e.g. the database is unreachable), then throws the first failure. */
+    private void tellAll() {
+        RuntimeException first = null;
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** Normalises and checks a policy name (Vault lower-cases names). */
     public static String normalizeName(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);

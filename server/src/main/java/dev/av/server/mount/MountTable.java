@@ -59,21 +59,62 @@ public final class MountTable {
     }
 
     private void load() {
-        Database.inTransaction(dataSource, c -> {
+        rows(null).forEach(e -> entries.put(e.path(), e));
+    }
+
+    /**
+     * Another node mounted, changed or unmounted {@code path}: takes the row as it is now in the
+     * database (its data was created or destroyed by that node; a backend built for an older row is
+     * dropped and rebuilt on next use).
+     */
+    public synchronized void refresh(String path) {
+        List<MountEntry> now = rows(path);
+        if (now.isEmpty()) {
+            entries.remove(path);
+            backends.remove(path);
+        } else if (!now.get(0).equals(entries.put(path, now.get(0)))) {
+            backends.remove(path);
+        }
+    }
+
+    /** Re-reads the whole table (notices from other nodes may have been missed). */
+    public synchronized void refreshAll() {
+        Map<String, MountEntry> now = new java.util.HashMap<>();
+        rows(null).forEach(e -> now.put(e.path(), e));
+        for (String path : List.copyOf(entries.keySet())) {
+            if (!now.containsKey(path)) {
+                entries.remove(path);
+                backends.remove(path);
+            }
+        }
+        now.forEach((path, e) -> {
+            if (!e.equals(entries.put(path, e))) {
+                backends.remove(path);
+            }
+        });
+    }
+
+    private List<MountEntry> rows(String path) {
+        return Database.inTransaction(dataSource, c -> {
+            List<MountEntry> out = new java.util.ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT path, type, description, accessor, uuid, options, config, created_at FROM av_mounts");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    MountEntry e = new MountEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), JSON.readValue(rs.getString(6), new TypeReference<Map<String, String>>() { }),
-                            JSON.readValue(rs.getString(7), new TypeReference<Map<String, Object>>() { }),
-                            Instant.ofEpochMilli(rs.getLong(8)));
-                    entries.put(e.path(), e);
+                    "SELECT path, type, description, accessor, uuid, options, config, created_at FROM av_mounts"
+                            + (path == null ? "" : " WHERE path = ?"))) {
+                if (path != null) {
+                    ps.setString(1, path);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new MountEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), JSON.readValue(rs.getString(6), new TypeReference<Map<String, String>>() { }),
+                                JSON.readValue(rs.getString(7), new TypeReference<Map<String, Object>>() { }),
+                                Instant.ofEpochMilli(rs.getLong(8))));
+                    }
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new AvException(AvException.Kind.INTERNAL, "mount table row is corrupt", null);
             }
-            return null;
+            return out;
         });
     }
 

@@ -118,6 +118,11 @@ public final class ProxyStore {
         changed();
     }
 
+    /** Another node changed the services or settings: reload them on next use and tell the listeners. */
+    public void invalidate() {
+        changed();
+    }
+
     private void changed() {
         services.set(null);
         settings.set(null);
