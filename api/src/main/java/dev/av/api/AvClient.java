@@ -217,6 +217,143 @@ public final class AvClient {
         }
     }
 
+    /**
+     * Follows a server-sent event stream at {@code /v1/<path>}: each event's data (its {@code data:}
+     * lines joined) is handed to {@code onData} until the server ends the stream or {@code onData}
+     * returns false. When the server answers with anything but an event stream (an error, say), that
+     * answer is returned as an {@link ApiResponse}; after a stream, the result is empty. Throws
+     * {@link ApiException} (status 0) when av cannot be reached or the stream breaks.
+     */
+    public Optional<ApiResponse> follow(String path, Map<String, String> query,
+                                        java.util.function.Predicate<String> onData) {
+        String target = basePath + "/v1/" + encodePath(stripSlashes(path)) + encodeQuery(query);
+        StringBuilder head = new StringBuilder(256);
+        head.append("GET ").append(target).append(" HTTP/1.1\r\n");
+        head.append("Host: ").append(hostHeader()).append("\r\n");
+        head.append("User-Agent: av-cli\r\n");
+        head.append("Accept: text/event-stream, application/json\r\n");
+        head.append("Connection: close\r\n");
+        if (config.token() != null) {
+            head.append("X-Vault-Token: ").append(config.token()).append("\r\n");
+        }
+        head.append("\r\n");
+        try (Socket socket = open()) {
+            socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
+            StringBuilder seen = new StringBuilder();
+            String statusLine = readLine(in);
+            if (statusLine == null) {
+                throw new IOException("the server closed the connection without answering");
+            }
+            seen.append(statusLine).append("\r\n");
+            boolean stream = false;
+            boolean chunked = false;
+            String line;
+            while ((line = readLine(in)) != null && !line.isEmpty()) {
+                seen.append(line).append("\r\n");
+                String lower = line.toLowerCase(Locale.ROOT);
+                stream |= lower.startsWith("content-type:") && lower.contains("text/event-stream");
+                chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+            }
+            seen.append("\r\n");
+            String[] parts = statusLine.split(" ", 3);
+            if (!stream || parts.length < 2 || !parts[1].equals("200")) {
+                InputStream replay = new java.io.SequenceInputStream(
+                        new java.io.ByteArrayInputStream(seen.toString().getBytes(StandardCharsets.ISO_8859_1)), in);
+                return Optional.of(readResponse(replay, "GET"));
+            }
+            socket.setSoTimeout(0); // the server sends a heartbeat; a follower waits as long as it likes
+            readEvents(chunked ? new ChunkedInput(in) : in, onData);
+            return Optional.empty();
+        } catch (ConnectException e) {
+            throw ApiException.transport("cannot reach av at " + config.address() + ": connection refused"
+                    + " (is the server running? set AV_ADDR or -address)", e);
+        } catch (IOException e) {
+            throw ApiException.transport("following av at " + config.address() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads {@code text/event-stream} events (UTF-8 lines; {@code data:} fields, comments ignored). */
+    private static void readEvents(InputStream in, java.util.function.Predicate<String> onData) throws IOException {
+        ByteArrayOutputStream lineBuf = new ByteArrayOutputStream(1024);
+        StringBuilder data = new StringBuilder();
+        boolean hasData = false;
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c != '\n') {
+                if (lineBuf.size() > MAX_RESPONSE_BYTES) {
+                    throw new IOException("event too large");
+                }
+                lineBuf.write(c);
+                continue;
+            }
+            String line = lineBuf.toString(StandardCharsets.UTF_8);
+            lineBuf.reset();
+            if (line.endsWith("\r")) {
+                line = line.substring(0, line.length() - 1);
+            }
+            if (line.isEmpty()) {
+                if (hasData && !data.isEmpty() && !onData.test(data.toString())) {
+                    return;
+                }
+                data.setLength(0);
+                hasData = false;
+            } else if (line.startsWith("data:")) {
+                if (hasData) {
+                    data.append('\n');
+                }
+                data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+                hasData = true;
+            }
+        }
+    }
+
+    /** The body of a chunked response as a plain stream. */
+    private static final class ChunkedInput extends InputStream {
+        private final InputStream in;
+        private long left;
+        private boolean done;
+
+        ChunkedInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                String sizeLine = readLine(in);
+                if (sizeLine != null && sizeLine.isEmpty()) {
+                    sizeLine = readLine(in); // the CRLF after the previous chunk
+                }
+                if (sizeLine == null) {
+                    done = true;
+                    return -1;
+                }
+                int semi = sizeLine.indexOf(';');
+                try {
+                    left = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("malformed chunk size");
+                }
+                if (left == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int b = in.read();
+            if (b < 0) {
+                done = true;
+                return -1;
+            }
+            left--;
+            return b;
+        }
+    }
+
     private static void checkHeader(String name, String value) {
         if (name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == ':' || c > 126)
                 || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {

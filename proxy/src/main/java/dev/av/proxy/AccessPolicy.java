@@ -7,4 +7,12 @@ package dev.av.proxy;
 public interface AccessPolicy {
 
     AccessDecision authorize(ProxyPrincipal principal, AccessRequest request);
+
+    /**
+     * True when {@link #authorize} for this principal answers from memory, without blocking, so the
+     * proxy may call it on the event loop. The default is conservative: false.
+     */
+    default boolean decidesWithoutBlocking(ProxyPrincipal principal) {
+        return false;
+    }
 }

@@ -9,4 +9,12 @@ package dev.av.proxy;
 public interface ProxyAuditSink {
 
     void record(ProxyAuditEvent event);
+
+    /**
+     * True when {@link #record} returns at once right now (e.g. no audit device is enabled), so the
+     * proxy may call it on the event loop. The default is conservative: false.
+     */
+    default boolean recordsWithoutBlocking() {
+        return false;
+    }
 }

@@ -26,6 +26,24 @@ public interface ProxyAuthenticator {
         return false;
     }
 
+    /**
+     * The synchronous fast path: the principal for {@code token} when it can be decided without
+     * blocking (e.g. from a cache), or null when only {@link #authenticate} can tell. Must not block;
+     * may throw the same problems as {@link #authenticate} when the cached state already decides.
+     * The default never answers, so every request takes the blocking path.
+     */
+    default ProxyPrincipal authenticateIfCached(String token) {
+        return null;
+    }
+
+    /**
+     * True when {@link #countUse} for this principal returns without blocking (no use limit). The
+     * default is conservative: false.
+     */
+    default boolean countsUseWithoutBlocking(ProxyPrincipal principal) {
+        return false;
+    }
+
     /** After the response to the request that spent the last use, e.g. to revoke the token. */
     default void lastUseDone(ProxyPrincipal principal) {
     }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, Supplier<ProxyCa> ca, ProxyAuthenticator authenticator,
                            AccessPolicy policy, ServiceCatalog services, CredentialSource credentials,
                            SettingsSource settings, ProxyAuditSink audit, HostResolver resolver, Executor blocking,
-                           InstantSource clock, boolean preferNativeTls, int eventLoopThreads) {
+                           InstantSource clock, boolean preferNativeTls, int eventLoopThreads,
+                           boolean fastPath) {
 
     public ProxyOptions {
         Objects.requireNonNull(bind, "bind");
@@ -32,7 +33,11 @@ public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, Su
         return new Builder();
     }
 
-    /** Defaults: 127.0.0.1:14322, no TLS listener, system resolver, virtual threads, native TLS when available. */
+    /**
+     * Defaults: 127.0.0.1:14322, no TLS listener, system resolver, virtual threads, native TLS when
+     * available, the synchronous fast path on (a request whose every step is answered from memory is
+     * planned on the event loop; see {@code docs/proxy.md}, "Threading").
+     */
     public static final class Builder {
         private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 14322);
         private InetSocketAddress tlsBind;
@@ -42,12 +47,22 @@ public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, Su
         private ServiceCatalog services;
         private CredentialSource credentials;
         private SettingsSource settings = () -> ProxySettings.DEFAULTS;
-        private ProxyAuditSink audit = e -> { };
+        private ProxyAuditSink audit = new ProxyAuditSink() {
+            @Override
+            public void record(ProxyAuditEvent event) {
+            }
+
+            @Override
+            public boolean recordsWithoutBlocking() {
+                return true;
+            }
+        };
         private HostResolver resolver = HostResolver.system();
         private Executor blocking;
         private InstantSource clock = InstantSource.system();
         private boolean preferNativeTls = true;
         private int eventLoopThreads;
+        private boolean fastPath = true;
 
         public Builder bind(InetSocketAddress v) { bind = v; return this; }
         public Builder tlsBind(InetSocketAddress v) { tlsBind = v; return this; }
@@ -65,11 +80,13 @@ public record ProxyOptions(InetSocketAddress bind, InetSocketAddress tlsBind, Su
         public Builder clock(InstantSource v) { clock = v; return this; }
         public Builder preferNativeTls(boolean v) { preferNativeTls = v; return this; }
         public Builder eventLoopThreads(int v) { eventLoopThreads = v; return this; }
+        /** false: every request is planned on the blocking executor (tests compare both paths). */
+        public Builder fastPath(boolean v) { fastPath = v; return this; }
 
         public ProxyOptions build() {
             return new ProxyOptions(bind, tlsBind, ca, authenticator, policy, services, credentials, settings, audit, resolver,
                     blocking != null ? blocking : Executors.newVirtualThreadPerTaskExecutor(), clock, preferNativeTls,
-                    eventLoopThreads);
+                    eventLoopThreads, fastPath);
         }
     }
 }

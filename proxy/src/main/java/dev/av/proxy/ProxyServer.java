@@ -49,7 +49,7 @@ public final class ProxyServer implements AutoCloseable {
         this.leaves = new LeafCache(this::ca, provider, o.blocking(), o.clock());
         this.credentials = new CredentialCache(o.credentials(), o.clock());
         Planner planner = new Planner(o.authenticator(), o.policy(), o.services(), credentials, o.settings(), o.audit(),
-                o.resolver(), new UpstreamTls(provider));
+                o.resolver(), new UpstreamTls(provider), o.clock(), o.fastPath());
         java.util.function.Supplier<SslContext> listenerTls = o.tlsBind() == null ? null : memo(() -> listenerContext(o));
         this.runtime = new ProxyRuntime(planner, leaves, o.audit(), o.blocking(), listenerTls);
         this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

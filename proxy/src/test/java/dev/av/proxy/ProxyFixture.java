@@ -31,6 +31,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * A real proxy on 127.0.0.1:0 with hand-written port fakes (tokens, services, secrets, policy,
  * settings, a recording audit sink), plus a scripted HTTPS upstream whose certificate comes from a
  * separate test CA that the proxy trusts only through each service's {@code upstream_ca}.
+ *
+ * <p>The fakes take part in the synchronous fast path like the server's (cached token, no use limit
+ * unless {@link #limitedTokens}, a policy that decides from memory unless {@link #policyBlocks}); every
+ * call a real server could block in (token lookup, use count, secret read, DNS) records the thread
+ * it ran on, and {@link #close()} fails when one of them ran on a Netty event loop.
  */
 final class ProxyFixture implements AutoCloseable {
 
@@ -47,6 +52,17 @@ final class ProxyFixture implements AutoCloseable {
     final RecordingAuditSink audit = new RecordingAuditSink();
     final Map<String, String> hosts = new ConcurrentHashMap<>(Map.of("localhost", "127.0.0.1"));
     final List<AutoCloseable> closeables = new ArrayList<>();
+    /** Tokens whose uses are counted (through the blocking path, as {@code num_uses} tokens are). */
+    final Set<String> limitedTokens = ConcurrentHashMap.newKeySet();
+    final List<String> usesCounted = new CopyOnWriteArrayList<>();
+    /** The policy says it may block (always the executor path). */
+    final java.util.concurrent.atomic.AtomicBoolean policyBlocks = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Planning on the event loop allowed (the fast path); false: every request on the executor. */
+    boolean fastPath = true;
+    /** Blocking calls seen on an event loop (must stay empty) and policy decisions taken on one. */
+    final List<String> blockingOnLoop = new CopyOnWriteArrayList<>();
+    final AtomicInteger policyOnLoop = new AtomicInteger();
+    final AtomicInteger policyOffLoop = new AtomicInteger();
     ProxyServer proxy;
     Path dir;
 
@@ -60,19 +76,58 @@ final class ProxyFixture implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .tlsBind(new InetSocketAddress("127.0.0.1", 0))
                 .ca(ProxyCa.generate(InstantSource.system()))
-                .authenticator(token -> {
-                    if (expiredTokens.contains(token)) {
-                        throw Problems.tokenExpired().exception();
+                .authenticator(new ProxyAuthenticator() {
+                    @Override
+                    public ProxyPrincipal authenticate(String token) {
+                        blocking("authenticate");
+                        if (expiredTokens.contains(token)) {
+                            throw Problems.tokenExpired().exception();
+                        }
+                        ProxyPrincipal p = tokens.get(token);
+                        if (p == null) {
+                            throw Problems.tokenInvalid().exception();
+                        }
+                        return p;
                     }
-                    ProxyPrincipal p = tokens.get(token);
-                    if (p == null) {
-                        throw Problems.tokenInvalid().exception();
+
+                    @Override
+                    public ProxyPrincipal authenticateIfCached(String token) {
+                        // the "cache": known, unexpired tokens; anything else is left to authenticate()
+                        return expiredTokens.contains(token) ? null : tokens.get(token);
                     }
-                    return p;
+
+                    @Override
+                    public boolean countsUseWithoutBlocking(ProxyPrincipal principal) {
+                        return !limitedTokens.contains(principal.sessionId());
+                    }
+
+                    @Override
+                    public boolean countUse(ProxyPrincipal principal) {
+                        if (limitedTokens.contains(principal.sessionId())) {
+                            blocking("countUse");
+                            usesCounted.add(principal.sessionId());
+                        }
+                        return false;
+                    }
                 })
-                .policy((p, r) -> policy.get().authorize(p, r))
+                .policy(new AccessPolicy() {
+                    @Override
+                    public AccessDecision authorize(ProxyPrincipal p, AccessRequest r) {
+                        (onEventLoop() ? policyOnLoop : policyOffLoop).incrementAndGet();
+                        if (policyBlocks.get()) {
+                            blocking("policy");
+                        }
+                        return policy.get().authorize(p, r);
+                    }
+
+                    @Override
+                    public boolean decidesWithoutBlocking(ProxyPrincipal p) {
+                        return !policyBlocks.get();
+                    }
+                })
                 .services(() -> List.copyOf(services))
                 .credentials((p, path) -> {
+                    blocking("credential read");
                     secretReads.incrementAndGet();
                     Map<String, String> fields = secrets.get(path);
                     if (fields == null) {
@@ -85,12 +140,24 @@ final class ProxyFixture implements AutoCloseable {
                 .settings(settings::get)
                 .audit(audit)
                 .resolver(this::resolve)
+                .fastPath(fastPath)
                 .build());
         closeables.add(proxy);
         return this;
     }
 
+    static boolean onEventLoop() {
+        return Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread;
+    }
+
+    private void blocking(String what) {
+        if (onEventLoop()) {
+            blockingOnLoop.add(what + " on " + Thread.currentThread().getName());
+        }
+    }
+
     private InetAddress[] resolve(String host) throws UnknownHostException {
+        blocking("resolve");
         String ip = hosts.get(host);
         if (ip == null) {
             throw new UnknownHostException(host);
@@ -168,6 +235,9 @@ final class ProxyFixture implements AutoCloseable {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+        if (!blockingOnLoop.isEmpty()) {
+            throw new AssertionError("blocking calls ran on an event loop: " + blockingOnLoop);
         }
     }
 }

@@ -10,6 +10,13 @@ final class RecordingAuditSink implements ProxyAuditSink {
 
     final LinkedBlockingQueue<ProxyAuditEvent> events = new LinkedBlockingQueue<>();
     final AtomicBoolean failing = new AtomicBoolean();
+    /** Whether the sink says it records without blocking (no audit device); false: as with a device. */
+    final AtomicBoolean nonBlocking = new AtomicBoolean(true);
+
+    @Override
+    public boolean recordsWithoutBlocking() {
+        return nonBlocking.get();
+    }
 
     @Override
     public void record(ProxyAuditEvent event) {

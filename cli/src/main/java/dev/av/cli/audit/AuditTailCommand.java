@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code av audit tail [-f] [-agent NAME] [-decision deny]}: prints recent audit entries (HMAC'd as a
- * device writes them), one JSON object per line; {@code -f} keeps following by long polling
- * {@code sys/audit-tail}.
+ * device writes them), one JSON object per line; {@code -f} then keeps following the server-sent
+ * events of {@code sys/audit-tail/stream} ({@code -poll} long-polls {@code sys/audit-tail} instead,
+ * e.g. through a proxy that buffers event streams).
  */
 @Command(name = "tail", mixinStandardHelpOptions = true,
         description = {"Print recent audit entries as JSON lines; -f follows the stream live.", "",
@@ -33,6 +34,12 @@ public final class AuditTailCommand extends ClientCommand {
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N", description = "How many recent entries to start with (default 10).")
     int lines = 10;
+
+    @Option(names = {"-poll", "--poll"}, description = "With -f: long-poll instead of server-sent events.")
+    boolean longPoll;
+
+    @Option(names = {"-max-entries"}, hidden = true, description = "With -f: stop after this many streamed entries (tests).")
+    long maxEntries = Long.MAX_VALUE;
 
     @Option(names = {"-poll-wait"}, hidden = true, description = "How long one poll waits for new entries.")
     String pollWait = "20s";
@@ -88,7 +95,28 @@ public final class AuditTailCommand extends ClientCommand {
             if (!follow) {
                 break;
             }
+            if (!longPoll) {
+                return stream();
+            }
         }
+        return ExitCodes.OK;
+    }
+
+    /** Follows the server-sent events until the server ends the stream (or -max-entries). */
+    private int stream() {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (agent != null) {
+            q.put("agent", agent);
+        }
+        if (decision != null) {
+            q.put("decision", decision);
+        }
+        long[] seen = {0};
+        client().follow("sys/audit-tail/stream", q, json -> {
+            out().println(json);
+            out().flush();
+            return ++seen[0] < maxEntries;
+        }).ifPresent(ApiResponse::orThrow);
         return ExitCodes.OK;
     }
 }

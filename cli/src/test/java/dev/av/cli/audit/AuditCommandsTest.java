@@ -54,7 +54,8 @@ class AuditCommandsTest {
         assertThat(tail.out().lines().count()).isBetween(1L, 3L);
         assertThat(tail.out()).contains("\"type\":").doesNotContain(av.rootToken());
 
-        CliRun.Result follow = cli().run("audit", "tail", "-f", "-max-polls", "2", "-poll-wait", "1s", "-decision", "deny");
+        CliRun.Result follow = cli().run("audit", "tail", "-f", "-poll", "-max-polls", "2", "-poll-wait", "1s",
+                "-decision", "deny");
         assertThat(follow.code()).as(follow.err()).isZero();
 
         CliRun.Result off = cli().run("audit", "disable", "main");
@@ -71,5 +72,33 @@ class AuditCommandsTest {
         CliRun.Result r = cli().run("audit", "enable", "-path=bad", "file", "file_path=" + dir.resolve("x.log"), "colour=red");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown option \"colour\"");
+    }
+
+    @Test
+    void tailFollowsTheServerSentEventsWithTheDecisionFilter() throws Exception {
+        CliRun.Result on = cli().run("audit", "enable", "-path=sse", "file", "file_path=" + dir.resolve("sse.log"));
+        assertThat(on.code()).as(on.err()).isZero();
+        CliRun.Result weak = cli().run("token", "create", "-policy=default", "-field=token");
+        assertThat(weak.code()).as(weak.err()).isZero();
+        String weakToken = weak.out().strip();
+        try {
+            var follower = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    cli().run("audit", "tail", "-f", "-n", "0", "-decision", "deny", "-max-entries", "2"));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!follower.isDone() && System.nanoTime() < deadline) {
+                // an allowed request (not shown) and a denied one (shown: request and response entries)
+                cli().run("audit", "list");
+                cli().env("AV_TOKEN", weakToken).run("read", "secret/data/nope");
+                Thread.sleep(200);
+            }
+            assertThat(follower.isDone()).as("the follower stopped after two denied entries").isTrue();
+            CliRun.Result r = follower.get();
+            assertThat(r.code()).as(r.err()).isZero();
+            java.util.List<String> lines = r.out().lines().toList();
+            assertThat(lines).hasSize(2).allMatch(l -> l.startsWith("{") && l.contains("\"allowed\":false"));
+            assertThat(r.out()).doesNotContain(av.rootToken()).doesNotContain(weakToken).contains("secret/data/nope");
+        } finally {
+            cli().run("audit", "disable", "sse");
+        }
     }
 }

@@ -71,7 +71,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Threading.</b> Everything here runs on the connection's event loop; upstream channels are
  * registered on the same loop, so no field needs synchronisation. Blocking work happens only in the
- * planner and audit calls, on the runtime's executor, and resumes on the loop.
+ * planner and audit calls, on the runtime's executor, and resumes on the loop; a request whose every
+ * planning step is answered from memory is planned on the loop itself ({@link Planner#planIfCached}).
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -224,6 +225,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         Planner.Incoming in = new Planner.Incoming(ex.id, token, req.method().name(), scheme, host, port, target, remote());
         ex.incoming = in;
         Exchange current = ex;
+        Plan fast;
+        try {
+            fast = rt.planner.planIfCached(in);
+        } catch (RuntimeException e) {
+            ctx.executor().execute(() -> current.planned(null, e));
+            return;
+        }
+        if (fast != null) {
+            // planned on this loop; resumes after this read, as a plan from the executor would
+            ctx.executor().execute(() -> current.planned(fast, null));
+            return;
+        }
         CompletableFuture.supplyAsync(() -> rt.planner.plan(in), rt.blocking)
                 .whenComplete((plan, err) -> ctx.executor().execute(() -> current.planned(plan, err)));
     }
@@ -829,6 +842,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             Channel ch = ctx.channel();
             Plan spent = plan != null && plan.lastUse() && !lastUseDone ? plan : null;
             lastUseDone = lastUseDone || spent != null;
+            if (spent == null && rt.planner.recordsOnLoop()) {
+                try {
+                    rt.audit.record(e); // no audit device: returns at once, no hop to the executor
+                } catch (RuntimeException failure) {
+                    ch.close();
+                }
+                return;
+            }
             rt.blocking.execute(() -> {
                 try {
                     rt.audit.record(e);

@@ -50,6 +50,12 @@ public final class CredentialCache {
         return data;
     }
 
+    /** The cached read of {@code path} for the principal while it is fresh, else null; never reads the source. */
+    public SecretData cached(ProxyPrincipal principal, String path) {
+        Entry e = entries.get(new Key(principal.subject(), path));
+        return e != null && clock.instant().isBefore(e.expires()) ? e.data() : null;
+    }
+
     /** Drops everything cached for {@code subject} (e.g. when its access changes). */
     public void invalidate(String subject) {
         entries.keySet().removeIf(k -> k.subject().equals(subject));

@@ -4,6 +4,7 @@ import dev.av.core.Secret;
 import dev.av.proxy.AccessDecision;
 import dev.av.proxy.AccessPolicy;
 import dev.av.proxy.AccessRequest;
+import dev.av.proxy.Cidr;
 import dev.av.proxy.AuthType;
 import dev.av.proxy.CredentialRef;
 import dev.av.proxy.HostResolver;
@@ -38,7 +39,15 @@ import java.util.Map;
  * normalise the path; match the service (scheme, host, port, then its method and path lists);
  * authorize with the policy; read the credentials; resolve and check the upstream address; audit
  * the decision (fail closed). Any refusal is a {@link ProblemException}, audited as a denial.
- * Thread-safe (stateless apart from the credential cache).
+ * Thread-safe (stateless apart from the credential and address caches).
+ *
+ * <p><b>Fast path.</b> {@link #planIfCached} runs the very same steps on the event loop when each of
+ * them can be answered from memory: the token from the authenticator's cache and without a use
+ * limit, a policy that decides without blocking for this principal, every credential in the
+ * credential cache, the upstream address validated by an earlier request within
+ * {@link #ADDRESS_TTL}, and an audit sink that records without blocking (no audit device). As soon as
+ * one step would block, it gives up before any side effect (nothing audited, no use counted) and the
+ * caller plans the request with {@link #plan} on the blocking executor.
  */
 public final class Planner {
 
@@ -60,6 +69,26 @@ public final class Planner {
 
     private static final int MIN_SCRUB_LENGTH = 4;
 
+    /** How long a validated upstream address serves the fast path (the JDK's own DNS cache keeps 30 s). */
+    static final java.time.Duration ADDRESS_TTL = java.time.Duration.ofSeconds(10);
+    private static final int MAX_ADDRESSES = 10_000;
+
+    /** Thrown inside {@link #planIfCached} when a step would block; never leaves this class. */
+    private static final class WouldBlock extends RuntimeException {
+        WouldBlock() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final WouldBlock WOULD_BLOCK = new WouldBlock();
+
+    /** {@link Cidr} compares its bytes by identity: a new settings snapshot simply misses until a blocking plan refills. */
+    private record AddressKey(String host, List<Cidr> allowed) {
+    }
+
+    private record CachedAddress(InetAddress address, java.time.Instant until) {
+    }
+
     private final ProxyAuthenticator authenticator;
     private final AccessPolicy policy;
     private final ServiceCatalog catalog;
@@ -68,9 +97,13 @@ public final class Planner {
     private final ProxyAuditSink audit;
     private final HostResolver resolver;
     private final UpstreamTls upstreamTls;
+    private final java.time.InstantSource clock;
+    private final boolean fastPath;
+    private final java.util.concurrent.ConcurrentHashMap<AddressKey, CachedAddress> addresses = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Planner(ProxyAuthenticator authenticator, AccessPolicy policy, ServiceCatalog catalog, CredentialCache credentials,
-                   SettingsSource settings, ProxyAuditSink audit, HostResolver resolver, UpstreamTls upstreamTls) {
+                   SettingsSource settings, ProxyAuditSink audit, HostResolver resolver, UpstreamTls upstreamTls,
+                   java.time.InstantSource clock, boolean fastPath) {
         this.authenticator = authenticator;
         this.policy = policy;
         this.catalog = catalog;
@@ -79,6 +112,8 @@ public final class Planner {
         this.audit = audit;
         this.resolver = resolver;
         this.upstreamTls = upstreamTls;
+        this.clock = clock;
+        this.fastPath = fastPath;
     }
 
     /** The token of {@code plan} spent its last use on it and its response is over. */
@@ -105,23 +140,63 @@ public final class Planner {
         return new ConnectPlan.Tunnel(principal, EgressGuard.resolve(resolver, host, s.upstreamAllowCidrs()));
     }
 
+    /** True when the fast path is on and the audit sink records without blocking (a response entry may be recorded on the loop). */
+    boolean recordsOnLoop() {
+        return fastPath && audit.recordsWithoutBlocking();
+    }
+
+    /** Plans {@code in}; may block (token lookup, policy, credential read, DNS, audit): call it off the event loop. */
     public Plan plan(Incoming in) {
+        return plan(in, false);
+    }
+
+    /**
+     * The fast path: plans {@code in} without blocking and returns the plan, or throws the refusal's
+     * {@link ProblemException} (audited, as {@link #plan} does), exactly as {@link #plan} would; or
+     * returns null, having done nothing, when a step would block (or the fast path is off).
+     */
+    public Plan planIfCached(Incoming in) {
+        if (!fastPath || !audit.recordsWithoutBlocking()) {
+            return null;
+        }
+        try {
+            return plan(in, true);
+        } catch (WouldBlock e) {
+            return null;
+        }
+    }
+
+    private Plan plan(Incoming in, boolean fast) {
         ProxyPrincipal principal = null;
         ServiceRule service = null;
         PathNormaliser.Target target = null;
         try {
-            principal = authenticate(in.token());
+            principal = fast ? authenticateIfCached(in.token()) : authenticate(in.token());
             target = PathNormaliser.normalise(in.rawTarget());
             service = match(in);
             checkServiceLists(service, in.method(), target.path());
+            if (fast) {
+                // every later step that could block, checked before anything with a side effect
+                if (!policy.decidesWithoutBlocking(principal) || !authenticator.countsUseWithoutBlocking(principal)
+                        || cachedAddress(in.host(), settings.settings().upstreamAllowCidrs()) == null) {
+                    throw WOULD_BLOCK;
+                }
+                for (CredentialRef ref : service.credentialRefs()) {
+                    if (credentials.cached(principal, ref.path()) == null) {
+                        throw WOULD_BLOCK;
+                    }
+                }
+            }
             List<String> granting = authorize(principal, in, service, target.path());
             boolean lastUse = authenticator.countUse(principal);
             ProxyAuditEvent.Request entry = new ProxyAuditEvent.Request(in.requestId(), principal, in.remote(), in.method(),
                     in.scheme(), in.host(), in.port(), target.path(), target.query(), service.name(), "allow", null,
                     clientToken(in), granting);
-            Plan plan = rewrite(in, principal, service, target, entry, lastUse);
+            Plan plan = rewrite(in, principal, service, target, entry, lastUse, fast);
             audit.record(entry);
             return plan;
+        } catch (WouldBlock e) {
+            throw e;
         } catch (ProblemException e) {
             auditDenial(in, principal, service, target, e.problem());
             throw e;
@@ -129,6 +204,35 @@ public final class Planner {
             auditDenial(in, principal, service, target, Problems.internal());
             throw e;
         }
+    }
+
+    private ProxyPrincipal authenticateIfCached(String token) {
+        if (token == null || token.isEmpty()) {
+            throw Problems.proxyAuthRequired().exception();
+        }
+        ProxyPrincipal p = authenticator.authenticateIfCached(token);
+        if (p == null) {
+            throw WOULD_BLOCK;
+        }
+        return p;
+    }
+
+    /** The address an earlier (blocking) plan validated for {@code host} under these CIDRs, while fresh; else null. */
+    private InetAddress cachedAddress(String host, List<Cidr> allowed) {
+        CachedAddress c = addresses.get(new AddressKey(host, allowed));
+        return c != null && clock.instant().isBefore(c.until()) ? c.address() : null;
+    }
+
+    /** Resolves and checks {@code host} (may block) and remembers the result for the fast path. */
+    private InetAddress resolveAndRemember(String host, List<Cidr> allowed) {
+        InetAddress a = EgressGuard.resolve(resolver, host, allowed);
+        if (fastPath) {
+            if (addresses.size() >= MAX_ADDRESSES) {
+                addresses.clear();
+            }
+            addresses.put(new AddressKey(host, allowed), new CachedAddress(a, clock.instant().plus(ADDRESS_TTL)));
+        }
+        return a;
     }
 
     private void auditDenial(Incoming in, ProxyPrincipal p, ServiceRule service, PathNormaliser.Target target, Problem problem) {
@@ -205,7 +309,7 @@ public final class Planner {
         String capability = AccessRequest.capabilityOf(in.method());
         String policyPath = AccessRequest.policyPath(in.host(), path);
         AccessDecision d = policy.authorize(principal,
-                new AccessRequest(in.method(), capability, in.host(), in.port(), path, policyPath, service.name()));
+                new AccessRequest(in.method(), capability, in.host(), in.port(), path, policyPath, service.name(), in.remote()));
         if (d instanceof AccessDecision.Deny deny) {
             throw Problems.policyDenied(policyPath, capability, deny.reason(), deny.suggestion()).exception();
         }
@@ -213,12 +317,12 @@ public final class Planner {
     }
 
     private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target,
-                         ProxyAuditEvent.Request entry, boolean lastUse) {
+                         ProxyAuditEvent.Request entry, boolean lastUse, boolean fast) {
         ProxySettings s = settings.settings();
         Map<String, SecretData> reads = new HashMap<>();
         Map<CredentialRef, Secret> values = new LinkedHashMap<>();
         for (CredentialRef ref : service.credentialRefs()) {
-            SecretData data = reads.computeIfAbsent(ref.path(), p -> readOrFail(principal, service, p, s));
+            SecretData data = reads.computeIfAbsent(ref.path(), p -> fast ? cachedOrBlock(principal, p) : readOrFail(principal, service, p, s));
             Secret v = data.fields().get(ref.field());
             if (v == null) {
                 throw Problems.credentialUnavailable(service.name(), "field \"" + ref.field() + "\" is missing at " + ref.path()).exception();
@@ -264,10 +368,26 @@ public final class Planner {
         }
         setHeaders.forEach(h -> scrub(scrub, h.getValue()));
         scrub.sort((a, b) -> b.from().length - a.from().length);
-        InetAddress address = EgressGuard.resolve(resolver, in.host(), s.upstreamAllowCidrs());
+        InetAddress address;
+        if (fast) {
+            address = cachedAddress(in.host(), s.upstreamAllowCidrs());
+            if (address == null) {
+                throw WOULD_BLOCK; // expired since the check above, before any side effect but the use count (none: no limit)
+            }
+        } else {
+            address = resolveAndRemember(in.host(), s.upstreamAllowCidrs());
+        }
         String uri = query == null ? path : path + "?" + query;
         return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, setHeaders, headerRules,
                 bodyRules, scrub, address, in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry, lastUse);
+    }
+
+    private SecretData cachedOrBlock(ProxyPrincipal principal, String path) {
+        SecretData d = credentials.cached(principal, path);
+        if (d == null) {
+            throw WOULD_BLOCK; // expired since the check above; nothing has been recorded yet
+        }
+        return d;
     }
 
     private SecretData readOrFail(ProxyPrincipal principal, ServiceRule service, String path, ProxySettings s) {

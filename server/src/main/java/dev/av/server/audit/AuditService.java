@@ -156,6 +156,21 @@ public final class AuditService implements AutoCloseable {
 
     // ---- following -------------------------------------------------------------------------------
 
+    /**
+     * Follows new entries live (server-sent events): each one of {@code agent} (any when null) with
+     * {@code decision} ({@code allow}/{@code deny}, any when null) is handed to {@code sink} on the
+     * recording thread, so the sink must not block. Requests to sys/audit-tail are not shown.
+     * Close the handle to stop.
+     */
+    public AutoCloseable follow(String agent, String decision, java.util.function.Consumer<String> sink) {
+        ensureLoaded();
+        return broker.subscribe(e -> !(e.path() != null && e.path().startsWith("sys/audit-tail"))
+                        && (agent == null || agent.equals(e.agent()))
+                        && (decision == null || decision.equals(e.decision() == null ? ""
+                        : e.decision().allowed() ? "allow" : "deny")),
+                sink);
+    }
+
     private void follow(AuditEvent e, String json) {
         String decision = e.decision() == null ? "" : e.decision().allowed() ? "allow" : "deny";
         synchronized (ring) {

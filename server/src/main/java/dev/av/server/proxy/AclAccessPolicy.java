@@ -31,12 +31,21 @@ final class AclAccessPolicy implements AccessPolicy {
         this.guards = List.copyOf(guards);
     }
 
+    /**
+     * The ACL sets, Cedar set and registry facts are in-memory caches (reloaded once after a write);
+     * on-behalf-of tokens also read their delegation and consent, so they always take the blocking path.
+     */
+    @Override
+    public boolean decidesWithoutBlocking(ProxyPrincipal principal) {
+        return principal.attachment() instanceof TokenEntry t && t.delegationId() == null;
+    }
+
     @Override
     public AccessDecision authorize(ProxyPrincipal principal, AccessRequest request) {
         TokenEntry token = (TokenEntry) principal.attachment();
         Operation op = Operation.valueOf(request.capability().toUpperCase(Locale.ROOT));
         Decision d = authorizer.authorize(token, request.policyPath(), op, Map.of(), false, 0,
-                RequestOrigin.proxied(null, request.method(), request.host()));
+                RequestOrigin.proxied(request.remoteAddress(), request.method(), request.host()));
         if (!d.allowed()) {
             return AccessDecision.deny(d.reason(), null);
         }

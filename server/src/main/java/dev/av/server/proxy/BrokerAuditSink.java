@@ -24,6 +24,8 @@ final class BrokerAuditSink implements ProxyAuditSink {
 
     private final AuditBroker broker;
     private final DelegationStore delegations;
+    /** An allowed request was recorded: the broker's persisted devices were loaded then (av unsealed). */
+    private volatile boolean primed;
 
     /** {@code delegations} gives the consent scopes of on-behalf-of tokens; null leaves them out. */
     BrokerAuditSink(AuditBroker broker, DelegationStore delegations) {
@@ -34,13 +36,28 @@ final class BrokerAuditSink implements ProxyAuditSink {
     @Override
     public void record(ProxyAuditEvent event) {
         switch (event) {
-            case ProxyAuditEvent.Request r -> broker.record(request(r).build());
+            case ProxyAuditEvent.Request r -> {
+                broker.record(request(r).build());
+                if (!primed && r.decision().equals("allow")) {
+                    primed = true;
+                }
+            }
             case ProxyAuditEvent.Response r -> broker.record(request(r.request()).build().toResponse()
                     .statusCode(r.status())
                     .error(r.code())
                     .proxy(info(r.request()).after(r.status(), r.requestBytes(), r.responseBytes()))
                     .build());
         }
+    }
+
+    /**
+     * True when no audit device is enabled (and the persisted ones were loaded): then the broker only
+     * hands the entry to in-memory followers, so a proxied request may be planned on the event loop.
+     * With any device enabled {@code record} waits for every device (fail closed): never on the loop.
+     */
+    @Override
+    public boolean recordsWithoutBlocking() {
+        return primed && broker.devices().isEmpty();
     }
 
     private AuditEvent.Builder request(ProxyAuditEvent.Request r) {

@@ -74,6 +74,31 @@ final class TokenAuthenticator implements ProxyAuthenticator {
         return p;
     }
 
+    /** The fast path: the cached principal (expiry checked as in {@link #authenticate}), null on a miss; never blocks. */
+    @Override
+    public ProxyPrincipal authenticateIfCached(String token) {
+        if (barrier.isSealed()) {
+            throw Problems.sealed().exception();
+        }
+        Instant now = clock.instant();
+        String hash = TokenStore.hash(token);
+        Cached c = cache.get(hash);
+        if (c == null || !now.isBefore(c.until())) {
+            return null;
+        }
+        if (c.entry().isExpired(now)) {
+            cache.remove(hash);
+            throw Problems.tokenExpired().exception();
+        }
+        return c.principal();
+    }
+
+    /** Tokens with a use limit are charged through the database ({@link TokenStore#use}). */
+    @Override
+    public boolean countsUseWithoutBlocking(ProxyPrincipal principal) {
+        return ((TokenEntry) principal.attachment()).numUses() == 0;
+    }
+
     @Override
     public boolean countUse(ProxyPrincipal principal) {
         TokenEntry entry = (TokenEntry) principal.attachment();

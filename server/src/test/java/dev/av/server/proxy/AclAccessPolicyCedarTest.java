@@ -53,4 +53,34 @@ class AclAccessPolicyCedarTest {
             assertThat(elsewhere).as("POST elsewhere").isInstanceOf(AccessDecision.Allow.class);
         }
     }
+
+    @Test
+    void cedarSeesTheProxyClientsAddressAsRemoteAddr() {
+        try (TestDatabase db = TestDatabase.h2()) {
+            Database.migrate(db.dataSource());
+            MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
+            PolicyStore policies = new PolicyStore(db.dataSource(), clock);
+            policies.put("acl", "proxy-all", "path \"proxy/*\" { capabilities = [\"read\"] }");
+            policies.put("cedar", "lan-only", "forbid(principal, action, resource)\n"
+                    + "unless { context has remote_addr && context.remote_addr.isInRange(ip(\"10.0.0.0/8\")) };");
+            Authorizer authorizer = new Authorizer(policies, new PolicyModuleAclEngine(), clock, AgentFacts.NONE);
+            TokenStore tokens = new TokenStore(db.dataSource(), clock);
+            TokenEntry root = tokens.createRoot(null, "root").entry();
+            TokenEntry token = tokens.create(TokenRequest.builder().policies(List.of("proxy-all")).build(), root, true).entry();
+            ProxyPrincipal principal = new ProxyPrincipal(token.accessor(), "t", token);
+            AclAccessPolicy policy = new AclAccessPolicy(authorizer, List.of());
+
+            AccessDecision inside = policy.authorize(principal, new AccessRequest("GET", "read", "api.github.com", 443,
+                    "/x", "proxy/api.github.com/x", null, "10.1.2.3"));
+            AccessDecision outside = policy.authorize(principal, new AccessRequest("GET", "read", "api.github.com", 443,
+                    "/x", "proxy/api.github.com/x", null, "192.0.2.7"));
+            AccessDecision unknown = policy.authorize(principal, new AccessRequest("GET", "read", "api.github.com", 443,
+                    "/x", "proxy/api.github.com/x", null));
+
+            assertThat(inside).as("client in 10.0.0.0/8").isInstanceOf(AccessDecision.Allow.class);
+            assertThat(outside).as("client outside").isInstanceOfSatisfying(AccessDecision.Deny.class,
+                    d -> assertThat(d.reason()).contains("forbidden by Cedar policy"));
+            assertThat(unknown).as("no address: the guardrail's unless cannot hold").isInstanceOf(AccessDecision.Deny.class);
+        }
+    }
 }
