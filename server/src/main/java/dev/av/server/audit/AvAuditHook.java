@@ -133,6 +133,9 @@ public final class AvAuditHook implements AuditHook {
             String kind = t.kind() == null ? null : t.kind().name().toLowerCase(Locale.ROOT);
             b.actor(new AuditEvent.Actor(kind, t.agent(), t.delegateUser(), t.delegationId(), scopes,
                     t.kind() == TokenKind.EPHEMERAL ? t.accessor() : null));
+        } else if (q.clientToken() != null) {
+            // an unknown or expired token: recorded (HMAC'd like any token) so that guessing is visible
+            b.auth(AuditEvent.Auth.of(q.clientToken().reveal(), null, null, List.of()));
         }
         String objectType = adminObject(q.path());
         if (objectType != null && q.operation() != null

@@ -135,14 +135,17 @@ public final class RequestPipeline {
                     route.accessor(), true, List.of(), null), null);
         }
         if (tokenString == null) {
-            throw AvException.permissionDenied();
+            throw refused(req, route, "missing client token");
         }
-        TokenEntry token = tokens.lookup(tokenString).orElseThrow(AvException::permissionDenied);
-        if (!token.boundCidrs().isEmpty() && !(token.isRoot() && token.expireAt() == null)
-                && token.boundCidrs().stream().noneMatch(c -> Cidr.contains(c, in.remoteAddress()))) {
-            throw AvException.permissionDenied();
+        TokenEntry token = tokens.lookup(tokenString).orElse(null);
+        if (token == null) {
+            throw refused(withToken(req, null, tokenString), route, "invalid or expired token");
         }
         req = withToken(req, token, tokenString);
+        if (!token.boundCidrs().isEmpty() && !(token.isRoot() && token.expireAt() == null)
+                && token.boundCidrs().stream().noneMatch(c -> Cidr.contains(c, in.remoteAddress()))) {
+            throw refused(req, route, "token is not allowed from this address (bound CIDRs)");
+        }
         Decision decision = authorizer.authorize(token, path, op, data, backend.isRootProtected(relative, op), wrapTtl,
                 RequestOrigin.api(in.remoteAddress()));
         if (decision.allowed()) {
@@ -164,7 +167,7 @@ public final class RequestPipeline {
                 decision.grantingPolicies(), null);
         TokenStore.Use use = tokens.use(token);
         if (!use.allowed()) {
-            throw AvException.permissionDenied();
+            throw refused(req, route, "token has no uses left");
         }
         try {
             return execute(req, backend, route, record, decision);
@@ -236,6 +239,15 @@ public final class RequestPipeline {
                 LOG.warn("audit hook {} failed on denied request {}", h.getClass().getName(), req.id());
             }
         }
+    }
+
+    /**
+     * A request refused before any policy was evaluated (no token, unknown token, wrong address, no
+     * uses left): audited as a denial with the reason, like a policy denial, then 403.
+     */
+    private AvException refused(LogicalRequest req, Router.Route route, String reason) {
+        auditDenied(req, route, new Decision(false, Set.of(), List.of(), reason));
+        return AvException.permissionDenied();
     }
 
     private static LogicalRequest withToken(LogicalRequest r, TokenEntry t, String tokenString) {

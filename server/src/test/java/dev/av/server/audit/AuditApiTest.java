@@ -117,6 +117,30 @@ class AuditApiTest {
     }
 
     @Test
+    void requestsWithoutAUsableTokenAreAuditedAsDenialsWithTheReason() throws Exception {
+        Path log = enableFile("file");
+        String guess = "hvs.not-a-token-at-all-0123456789";
+        assertThat(call("GET", "secret/data/app", guess, null).status()).isEqualTo(403);
+        assertThat(call("GET", "secret/data/app", null, null).status()).isEqualTo(403);
+        Res once = root("POST", "auth/token/create", "{\"policies\":[\"default\"],\"num_uses\":1}");
+        String single = once.json().at("/auth/client_token").asText();
+        assertThat(call("GET", "auth/token/lookup-self", single, null).status()).isEqualTo(200);
+        assertThat(call("GET", "auth/token/lookup-self", single, null).status()).isEqualTo(403);
+
+        List<JsonNode> denials = entries(log).stream()
+                .filter(e -> e.get("type").asText().equals("request") && !e.at("/av/decision/allowed").asBoolean(true))
+                .toList();
+        assertThat(denials).extracting(e -> e.at("/av/decision/reason").asText())
+                .containsExactly("invalid or expired token", "missing client token", "invalid or expired token");
+        assertThat(denials).allSatisfy(e -> assertThat(e.at("/error").asText()).isEqualTo("permission denied"));
+        Res hash = root("POST", "sys/audit-hash/file", "{\"input\":\"" + guess + "\"}");
+        assertThat(denials.getFirst().at("/auth/client_token").asText()).isEqualTo(hash.json().at("/data/hash").asText());
+        assertThat(denials.get(1).at("/auth/client_token").isMissingNode()
+                || denials.get(1).at("/auth/client_token").isNull()).isTrue();
+        assertThat(Files.readString(log)).doesNotContain(guess).doesNotContain(single);
+    }
+
+    @Test
     void deniedRequestsAndAdminActionsAreAuditedWithWho() throws Exception {
         Path log = enableFile("file");
         Res policy = root("PUT", "sys/policies/acl/reader", "{\"policy\":\"path \\\"secret/data/other\\\" { capabilities = [\\\"read\\\"] }\"}");
