@@ -56,6 +56,7 @@ public final class Invalidations implements AutoCloseable {
     private volatile boolean closed;
     private volatile Connection connection;
     private volatile int backendPid = -1;
+    private boolean warnedOnce; // listener thread only
 
     private Invalidations(StorageSettings settings) {
         this.settings = settings;
@@ -156,7 +157,10 @@ public final class Invalidations implements AutoCloseable {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (!closed) {
-                    LOG.log(Level.WARNING, "invalidation listener lost its connection ({0}); dropping all cached entries and reconnecting",
+                    // once per outage at WARNING (the first failure after a good connection), then quietly
+                    boolean wasUp = backendPid != -1 || connects.get() == 0 && !warnedOnce;
+                    warnedOnce = true;
+                    LOG.log(wasUp ? Level.WARNING : Level.FINE, "invalidation listener lost its connection ({0}); dropping all cached entries and reconnecting",
                             e instanceof SQLException se ? "SQLState " + se.getSQLState() : e.getClass().getSimpleName());
                 }
             } finally {

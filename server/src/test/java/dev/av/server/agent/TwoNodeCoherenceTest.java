@@ -182,6 +182,19 @@ class TwoNodeCoherenceTest {
     }
 
     @Test
+    void aProxyServiceChangedOnOneNodeIsSeenOnTheOther() {
+        String name = "svc-" + SEQ.incrementAndGet();
+        assertThat(rootB.get("proxy/services/" + name).status()).as("B caches the services without it").isEqualTo(404);
+        ok(rootA.put("proxy/services/" + name, json(Map.of("host", name + ".example.com", "credential", "secret/data/code/x#k"))));
+        await("B serves the service written on A", () -> rootB.get("proxy/services/" + name).status() == 200);
+        ok(rootA.put("proxy/services/" + name, json(Map.of("host", name + ".example.com", "port", 8443,
+                "credential", "secret/data/code/x#k"))));
+        await("B sees the port changed on A", () -> rootB.get("proxy/services/" + name).data().get("port").asInt() == 8443);
+        ok(rootA.delete("proxy/services/" + name));
+        await("B forgets the service deleted on A", () -> rootB.get("proxy/services/" + name).status() == 404);
+    }
+
+    @Test
     void afterItsListenerConnectionIsKilledANodeDropsEveryCachedEntryAndListensAgain() throws Exception {
         World w = World.create();
         String token = w.ephemeral(false);
