@@ -46,19 +46,12 @@ final class TokenAuthenticator implements ProxyAuthenticator {
 
     @Override
     public ProxyPrincipal authenticate(String token) {
-        if (barrier.isSealed()) {
-            throw Problems.sealed().exception();
+        ProxyPrincipal cached = authenticateIfCached(token);
+        if (cached != null) {
+            return cached;
         }
         Instant now = clock.instant();
         String hash = TokenStore.hash(token);
-        Cached c = cache.get(hash);
-        if (c != null && now.isBefore(c.until())) {
-            if (c.entry().isExpired(now)) {
-                cache.remove(hash);
-                throw Problems.tokenExpired().exception();
-            }
-            return c.principal();
-        }
         TokenEntry entry = tokens.lookup(token).orElse(null);
         if (entry == null) {
             Instant spentAt = spent.get(hash);
