@@ -10,6 +10,8 @@ import dev.av.server.ServerConfig;
 import dev.av.testing.net.RealClients;
 import dev.av.testing.net.ScriptedUpstream;
 import dev.av.testing.net.TestCa;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +23,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code av run} against a real dev server: curl, python3 and node are launched by {@code av run}
- * and reach a scripted HTTPS upstream through the proxy with only the environment av run built;
- * the upstream sees the KV credential, the programs never do, and the session dies with the child.
+ * {@code av run} against a real dev server: curl, python3, node, a JVM (JDK HttpClient) and git are
+ * launched by {@code av run} and reach a scripted HTTPS upstream through the proxy with only the
+ * environment av run built; the upstream sees the KV credential, the programs never do, and the
+ * session dies with the child.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunCommandTest {
@@ -96,6 +99,79 @@ class RunCommandTest {
     @Test
     void nodeLaunchedByAvRunGetsTheCredentialInjected() throws Exception {
         runs("node", RealClients.node(url()));
+    }
+
+    @Test
+    void aJvmLaunchedByAvRunGetsTheCredentialInjectedWithTrustFromJavaToolOptions() throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--"));
+        // The JDK's default ProxySelector always exempts localhost and 127.* when http.nonProxyHosts is
+        // non-empty (av run puts its own API host there), so this child clears it to reach the loopback
+        // upstream; proxy host, port and trust store still come from JAVA_TOOL_OPTIONS.
+        args.addAll(RealClients.jdk(home, url(), "-Dhttp.nonProxyHosts="));
+        CliRun.Result r = av().run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("200").contains("echo:*****").doesNotContain(SECRET);
+        assertThat(r.err()).as("the JVM prints JAVA_TOOL_OPTIONS, which carries the trust store and no token")
+                .contains("Picked up JAVA_TOOL_OPTIONS").contains("truststore.p12").doesNotContain(SECRET);
+        assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + SECRET);
+    }
+
+    private static String git(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=av", "-c", "user.email=av@example.invalid",
+                "-c", "init.defaultBranch=main"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
+    }
+
+    /** Serves the files of a bare repository over git's "dumb" HTTP protocol at {@code /x.git/...}. */
+    private static ScriptedUpstream.Handler dumbGit(Path bare) {
+        return (req, ex) -> {
+            String path = req.target().split("\\?", 2)[0];
+            Path file = path.startsWith("/x.git/") ? bare.resolve(path.substring("/x.git/".length())).normalize() : null;
+            if (file == null || !file.startsWith(bare) || !Files.isRegularFile(file)) {
+                ex.respond(404, "text/plain", "not found");
+                return;
+            }
+            ex.respond(200, Map.of("Content-Type", "application/octet-stream"), Files.readAllBytes(file));
+        };
+    }
+
+    @Test
+    void gitClonesOverHttpsUnderAvRunWithTheCredentialInjectedAndNeverStored() throws Exception {
+        assumeTrue(RealClients.available("git"), "git is not installed");
+        Path work = Files.createDirectories(home.resolve("git-src"));
+        git(work, "init", "-q", "repo");
+        Path repo = work.resolve("repo");
+        Files.writeString(repo.resolve("hello.txt"), "hello through av\n");
+        git(repo, "add", "hello.txt");
+        git(repo, "commit", "-q", "-m", "first");
+        git(work, "clone", "-q", "--bare", "repo", "x.git");
+        Path bare = work.resolve("x.git").toRealPath();
+        git(bare, "update-server-info");
+        TestCa ca = TestCa.create("git upstream CA");
+        AvClient root = AvClient.of(server.apiAddress(), server.rootToken());
+        try (ScriptedUpstream gitUp = ScriptedUpstream.https(ca.serverContext("localhost"), dumbGit(bare))) {
+            root.write("proxy/services/git", Map.of("host", "localhost", "port", gitUp.port(),
+                    "credential", "secret/data/github#token", "upstream_ca", ca.rootPem()));
+            Path clone = home.resolve("clone");
+            CliRun.Result r = av().env("GIT_TERMINAL_PROMPT", "0").env("GIT_CONFIG_NOSYSTEM", "1")
+                    .run("run", "--", "git", "clone", "https://localhost:" + gitUp.port() + "/x.git", clone.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(Files.readString(clone.resolve("hello.txt"))).isEqualTo("hello through av\n");
+            assertThat(r.out() + r.err()).doesNotContain(SECRET);
+            assertThat(Files.readString(clone.resolve(".git/config"))).doesNotContain(SECRET)
+                    .contains("https://localhost:" + gitUp.port() + "/x.git");
+            assertThat(gitUp.pendingRequests()).as("git fetched the repository through the upstream").isGreaterThan(2);
+            while (gitUp.pendingRequests() > 0) {
+                ScriptedUpstream.RecordedRequest req = gitUp.takeRequest();
+                assertThat(req.header("Authorization")).as(req.target()).isEqualTo("Bearer " + SECRET);
+            }
+        } finally {
+            root.delete("proxy/services/git");
+        }
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.av.testing.net;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,55 @@ public final class RealClients {
                 }
                 """;
         return List.of("node", "-e", script, url);
+    }
+
+    /**
+     * A JVM agent: a single-file program run by the source launcher of the JDK running this test. It
+     * takes its proxy host and port from the system properties ({@code ProxySelector.getDefault()}),
+     * its trust store from the same place (JAVA_TOOL_OPTIONS, as {@code av run} sets it: the program
+     * configures no trust itself), and its proxy credentials from the user info of {@code HTTPS_PROXY}
+     * through an {@link java.net.Authenticator}, since the JDK has no system property for them.
+     * Writes {@code ProxiedJdkClient.java} into {@code dir}; {@code jvmOptions} go before the source
+     * file on the command line (they override JAVA_TOOL_OPTIONS).
+     */
+    public static List<String> jdk(Path dir, String url, String... jvmOptions) throws IOException {
+        String source = """
+                import java.net.Authenticator;
+                import java.net.PasswordAuthentication;
+                import java.net.ProxySelector;
+                import java.net.URI;
+                import java.net.http.HttpClient;
+                import java.net.http.HttpRequest;
+                import java.net.http.HttpResponse;
+
+                public class ProxiedJdkClient {
+                    public static void main(String[] args) throws Exception {
+                        String proxy = System.getenv("HTTPS_PROXY") != null ? System.getenv("HTTPS_PROXY") : System.getenv("https_proxy");
+                        String userInfo = URI.create(proxy).getUserInfo();
+                        int colon = userInfo.indexOf(':');
+                        String user = userInfo.substring(0, colon);
+                        char[] password = userInfo.substring(colon + 1).toCharArray();
+                        Authenticator auth = new Authenticator() {
+                            @Override
+                            protected PasswordAuthentication getPasswordAuthentication() {
+                                return getRequestorType() == RequestorType.PROXY ? new PasswordAuthentication(user, password) : null;
+                            }
+                        };
+                        HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.getDefault()).authenticator(auth).build();
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(args[0])).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        System.out.println(r.statusCode());
+                        System.out.println(r.body());
+                    }
+                }
+                """;
+        Path file = dir.resolve("ProxiedJdkClient.java");
+        Files.writeString(file, source, StandardCharsets.UTF_8);
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(launcher));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of(file.toString(), url));
+        return command;
     }
 
     /** Runs a command with exactly {@code env} added to a minimal environment (PATH, HOME). */
