@@ -116,6 +116,18 @@ class RunCommandTest {
         assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + SECRET);
     }
 
+    @Test
+    void javaToolOptionsCarriesNoSessionTokenBecauseTheJvmPrintsIt() {
+        CliRun.Result r = av().run("run", "--", "sh", "-c", "echo \"$HTTPS_PROXY\"; echo \"$JAVA_TOOL_OPTIONS\"");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().trim().split("\n");
+        String proxyUrl = lines[0];
+        String session = proxyUrl.substring(proxyUrl.indexOf(':', 7) + 1, proxyUrl.lastIndexOf('@'));
+        assertThat(session).isNotBlank();
+        assertThat(lines[1]).contains("-Dhttps.proxyHost=").contains("-Djavax.net.ssl.trustStore=")
+                .doesNotContain(session).doesNotContain("@");
+    }
+
     private static String git(Path dir, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=av", "-c", "user.email=av@example.invalid",
                 "-c", "init.defaultBranch=main"));
