@@ -4,6 +4,7 @@ import dev.av.proxy.internal.CredentialCache;
 import dev.av.proxy.internal.Planner;
 import dev.av.proxy.internal.ProxyInitializer;
 import dev.av.proxy.internal.ProxyRuntime;
+import dev.av.proxy.internal.Transport;
 import dev.av.proxy.tls.LeafCache;
 import dev.av.proxy.tls.ProxyCa;
 import dev.av.proxy.tls.TlsProviders;
@@ -13,8 +14,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -52,8 +51,8 @@ public final class ProxyServer implements AutoCloseable {
                 o.resolver(), new UpstreamTls(provider), o.clock(), o.fastPath());
         java.util.function.Supplier<SslContext> listenerTls = o.tlsBind() == null ? null : memo(() -> listenerContext(o));
         this.runtime = new ProxyRuntime(planner, leaves, o.audit(), o.blocking(), listenerTls);
-        this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(o.eventLoopThreads(), NioIoHandler.newFactory());
+        this.boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandler());
+        this.workers = new MultiThreadIoEventLoopGroup(o.eventLoopThreads(), Transport.ioHandler());
         try {
             this.listener = bootstrap(false).bind(o.bind()).sync().channel();
             this.tlsListener = o.tlsBind() == null ? null : bootstrap(true).bind(o.tlsBind()).sync().channel();
@@ -74,7 +73,7 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     private ServerBootstrap bootstrap(boolean tls) {
-        return new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        return new ServerBootstrap().group(boss, workers).channel(Transport.serverChannel())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ProxyInitializer(runtime, tls));

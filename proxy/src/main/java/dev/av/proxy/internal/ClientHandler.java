@@ -17,7 +17,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -315,7 +314,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void startTunnel(Planner.ConnectPlan.Tunnel t, int port, Exchange current) {
         ProxySettings s = rt.planner.settings();
-        new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+        new Bootstrap().group(ctx.channel().eventLoop()).channel(Transport.socketChannelLike(ctx.channel()))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -421,7 +420,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         private void dial(UpstreamPool.Key key) {
             ProxySettings s = rt.planner.settings();
             Plan p = plan;
-            new Bootstrap().group(ctx.channel().eventLoop()).channel(NioSocketChannel.class)
+            new Bootstrap().group(ctx.channel().eventLoop()).channel(Transport.socketChannelLike(ctx.channel()))
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) s.connectTimeout().toMillis())
