@@ -5,11 +5,9 @@ import dev.av.cli.ExitCodes;
 import dev.av.cli.UsageException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code av proxy env}: the environment {@code av run} gives its child, for programs av does not
@@ -22,15 +20,8 @@ import picocli.CommandLine.Option;
             "  av proxy env -format=json"})
 public final class ProxyEnvCommand extends ClientCommand {
 
-    @Option(names = {"-agent", "--agent"}, paramLabel = "NAME", description = "The agent the session acts as (default: the token's own agent).")
-    String agent;
-
-    @Option(names = {"-ttl", "--ttl"}, paramLabel = "DURATION", description = "Session lifetime (default 1h).")
-    String ttl;
-
-    @Option(names = {"-no-proxy", "--no-proxy"}, paramLabel = "HOSTS",
-            description = "Hosts added to NO_PROXY (default: av's API host); the current NO_PROXY entries are kept.")
-    String noProxy;
+    @Mixin
+    SessionOptions session;
 
     @Override
     protected String action() {
@@ -47,29 +38,15 @@ public final class ProxyEnvCommand extends ClientCommand {
 
     @Override
     protected int execute() throws IOException {
-        ProxySession s = ProxySession.create(client(), agent, ttl == null ? "1h" : ttl);
+        ProxySession s = session.create(client());
         Path dir = cli().home().resolve(".av").resolve("proxy").resolve(s.accessor());
         ProxyEnvironment.writeTrust(dir, s.caBundle());
-        Map<String, String> env = ProxyEnvironment.build(s.proxyAddress(), s.agent() == null ? "av" : s.agent(), s.token(), dir,
-                cli().env("NO_PROXY"), noProxyHosts(noProxy, client()), cli().env("JAVA_TOOL_OPTIONS"));
+        Map<String, String> env = session.environment(s, dir, cli(), client());
         if ("json".equals(format)) {
             out().println(dev.av.api.Json.write(env));
         } else {
             env.forEach((k, v) -> out().println("export " + k + "='" + v.replace("'", "'\\''") + "'"));
         }
         return ExitCodes.OK;
-    }
-
-    static List<String> noProxyHosts(String flag, dev.av.api.AvClient client) {
-        if (flag == null) {
-            return ProxySession.apiHost(client);
-        }
-        List<String> out = new ArrayList<>();
-        for (String s : flag.split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.trim());
-            }
-        }
-        return out;
     }
 }

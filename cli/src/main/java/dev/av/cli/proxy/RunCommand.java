@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -32,15 +32,8 @@ import picocli.CommandLine.Parameters;
             "  av run -ttl 30m -- python3 agent.py"})
 public final class RunCommand extends ClientCommand {
 
-    @Option(names = {"-agent", "--agent"}, paramLabel = "NAME", description = "The agent the session acts as (default: the token's own agent).")
-    String agent;
-
-    @Option(names = {"-ttl", "--ttl"}, paramLabel = "DURATION", description = "Session lifetime (default 1h).")
-    String ttl;
-
-    @Option(names = {"-no-proxy", "--no-proxy"}, paramLabel = "HOSTS",
-            description = "Hosts added to NO_PROXY (default: av's API host); the current NO_PROXY entries are kept.")
-    String noProxy;
+    @Mixin
+    SessionOptions options;
 
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command = new ArrayList<>();
@@ -55,7 +48,7 @@ public final class RunCommand extends ClientCommand {
         if (command.isEmpty()) {
             throw new UsageException("Error: no command given (av run -- <command> [args...])");
         }
-        ProxySession session = ProxySession.create(client(), agent, ttl == null ? "1h" : ttl);
+        ProxySession session = options.create(client());
         Path dir = Files.createTempDirectory("av-run-");
         AtomicBoolean revoked = new AtomicBoolean();
         Runnable cleanUp = () -> {
@@ -75,9 +68,7 @@ public final class RunCommand extends ClientCommand {
             ProxyEnvironment.writeTrust(dir, session.caBundle());
             Map<String, String> env = new HashMap<>(cli().env());
             ProxyEnvironment.TOKEN_VARIABLES.forEach(env::remove);
-            env.putAll(ProxyEnvironment.build(session.proxyAddress(), session.agent() == null ? "av" : session.agent(),
-                    session.token(), dir, cli().env("NO_PROXY"), ProxyEnvCommand.noProxyHosts(noProxy, client()),
-                    cli().env("JAVA_TOOL_OPTIONS")));
+            env.putAll(options.environment(session, dir, cli(), client()));
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().clear();
             pb.environment().putAll(env);
