@@ -231,26 +231,67 @@ public final class AuditBroker implements AutoCloseable {
 
     /** As {@link #subscribe(Predicate, Consumer)}, also handing over the event (for the follower's own filters). */
     public AutoCloseable subscribe(Predicate<AuditEvent> which, java.util.function.BiConsumer<AuditEvent, String> sink) {
+        return subscribeLazily(which, (e, json) -> sink.accept(e, json.get()));
+    }
+
+    /**
+     * As {@link #subscribe(Predicate, java.util.function.BiConsumer)}, but the entry's JSON is
+     * formatted only when (and if) the follower asks for it, on whatever thread: for followers that
+     * keep entries for later, so that recording costs no formatting until someone reads them. The
+     * supplier formats at most a few times and always gives the same text.
+     */
+    public AutoCloseable subscribeLazily(Predicate<AuditEvent> which,
+                                         java.util.function.BiConsumer<AuditEvent, java.util.function.Supplier<String>> sink) {
         Subscription s = new Subscription(which, sink);
         subscribers.add(s);
         return () -> subscribers.remove(s);
     }
 
-    private record Subscription(Predicate<AuditEvent> which, java.util.function.BiConsumer<AuditEvent, String> sink) {
+    private record Subscription(Predicate<AuditEvent> which,
+                                java.util.function.BiConsumer<AuditEvent, java.util.function.Supplier<String>> sink) {
+    }
+
+    /** An entry's JSON, formatted on first use (formatting is a pure function of event and formatter). */
+    private static final class LazyJson implements java.util.function.Supplier<String> {
+        private final AuditEvent event;
+        private final EntryFormatter formatter;
+        private final byte[] formatted;
+        private volatile String json;
+
+        LazyJson(AuditEvent event, EntryFormatter formatter, byte[] formatted) {
+            this.event = event;
+            this.formatter = formatter;
+            this.formatted = formatted;
+        }
+
+        @Override
+        public String get() {
+            String j = json;
+            if (j == null) {
+                j = new String(formatted != null ? formatted : formatter.format(event), java.nio.charset.StandardCharsets.UTF_8);
+                json = j;
+            }
+            return j;
+        }
+
+        @Override
+        public String toString() {
+            return "LazyJson";
+        }
     }
 
     private void publish(AuditEvent e, Collection<AuditDevice> devs, byte[] formatted) {
         if (subscribers.isEmpty()) {
             return;
         }
+        // the first device already formatted the entry with its salt: its bytes are reused
         EntryFormatter f = devs.isEmpty() ? fallbackFormatter : devs.iterator().next().formatter();
-        // the first device already formatted the entry with its salt: reuse its bytes
-        String json = formatted == null ? null : new String(formatted, java.nio.charset.StandardCharsets.UTF_8);
+        LazyJson json = null;
         for (Subscription s : subscribers) {
             try {
                 if (s.which().test(e)) {
                     if (json == null) {
-                        json = new String(f.format(e), java.nio.charset.StandardCharsets.UTF_8);
+                        json = new LazyJson(e, f, formatted);
                     }
                     s.sink().accept(e, json);
                 }

@@ -52,7 +52,10 @@ public final class ProxyServer implements AutoCloseable {
         java.util.function.Supplier<SslContext> listenerTls = o.tlsBind() == null ? null : memo(() -> listenerContext(o));
         this.runtime = new ProxyRuntime(planner, leaves, o.audit(), o.blocking(), listenerTls);
         this.boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandler());
-        this.workers = new MultiThreadIoEventLoopGroup(o.eventLoopThreads(), Transport.ioHandler());
+        // one event loop per core (Netty's default is two): fewer threads contending for the cores
+        // with the same work; measured in docs/perf.md ("Proxy: session 4")
+        int loops = o.eventLoopThreads() > 0 ? o.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
+        this.workers = new MultiThreadIoEventLoopGroup(loops, Transport.ioHandler());
         try {
             this.listener = bootstrap(false).bind(o.bind()).sync().channel();
             this.tlsListener = o.tlsBind() == null ? null : bootstrap(true).bind(o.tlsBind()).sync().channel();

@@ -87,6 +87,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private String tunnelToken;
     private Exchange ex;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    /** The session this connection is already registered for (revocation closes it); most requests repeat it. */
+    private String registeredSession;
 
     ClientHandler(ProxyRuntime rt) {
         this.rt = rt;
@@ -274,12 +276,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 current.refuse(problemOf(err), true);
                 return;
             }
-            rt.register(plan.principal().sessionId(), ctx.channel());
+            registerSession(plan.principal().sessionId());
             switch (plan) {
                 case Planner.ConnectPlan.Mitm m -> startMitm(host, port, token);
                 case Planner.ConnectPlan.Tunnel t -> startTunnel(t, port, current);
             }
         }));
+    }
+
+    /** Registers this connection under {@code sessionId} once (not on every request of a keep-alive connection). */
+    private void registerSession(String sessionId) {
+        if (sessionId != null && !sessionId.equals(registeredSession)) {
+            rt.register(sessionId, ctx.channel());
+            registeredSession = sessionId;
+        }
     }
 
     private void auditConnectRefusal(Planner.Incoming in, Problem p) {
@@ -400,7 +410,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (p.lastUse()) {
                 keepAlive = false; // the token is spent: Connection: close, then it is revoked
             }
-            rt.register(p.principal().sessionId(), ctx.channel());
+            registerSession(p.principal().sessionId());
             state = State.FORWARDING;
             bodyReplacer = p.bodyRules().isEmpty() ? null : new StreamReplacer(p.bodyRules());
             scrubber = p.scrubRules().isEmpty() ? null : new StreamReplacer(p.scrubRules());

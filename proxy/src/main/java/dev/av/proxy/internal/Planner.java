@@ -100,6 +100,9 @@ public final class Planner {
     private final java.time.InstantSource clock;
     private final boolean fastPath;
     private final java.util.concurrent.ConcurrentHashMap<AddressKey, CachedAddress> addresses = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per service name: what it injects for the credential snapshot last seen (see {@link Injection}). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Injection> injections = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_INJECTIONS = 10_000;
 
     public Planner(ProxyAuthenticator authenticator, AccessPolicy policy, ServiceCatalog catalog, CredentialCache credentials,
                    SettingsSource settings, ProxyAuditSink audit, HostResolver resolver, UpstreamTls upstreamTls,
@@ -319,55 +322,39 @@ public final class Planner {
     private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target,
                          ProxyAuditEvent.Request entry, boolean lastUse, boolean fast) {
         ProxySettings s = settings.settings();
-        Map<String, SecretData> reads = new HashMap<>();
-        Map<CredentialRef, Secret> values = new LinkedHashMap<>();
-        for (CredentialRef ref : service.credentialRefs()) {
-            SecretData data = reads.computeIfAbsent(ref.path(), p -> fast ? cachedOrBlock(principal, p) : readOrFail(principal, service, p, s));
-            Secret v = data.fields().get(ref.field());
-            if (v == null) {
-                throw Problems.credentialUnavailable(service.name(), "field \"" + ref.field() + "\" is missing at " + ref.path()).exception();
-            }
-            values.put(ref, v);
-        }
-        List<Map.Entry<String, String>> setHeaders = new ArrayList<>();
-        List<StreamReplacer.Rule> scrub = new ArrayList<>();
-        String path = target.path();
-        String query = target.query();
-        List<StreamReplacer.Rule> headerRules = new ArrayList<>();
-        List<StreamReplacer.Rule> bodyRules = new ArrayList<>();
-        for (Substitution sub : service.substitutions()) {
-            String secret = values.get(sub.credential()).reveal();
-            scrub(scrub, secret);
-            for (Substitution.Surface surface : sub.surfaces()) {
-                switch (surface) {
-                    case PATH -> path = path.replace(sub.placeholder(), encodePath(secret));
-                    case QUERY -> query = query == null ? null : query.replace(sub.placeholder(), encodeQuery(secret));
-                    case HEADER -> headerRules.add(rule(sub.placeholder(), secret));
-                    case BODY -> bodyRules.add(rule(sub.placeholder(), secret));
+        List<CredentialRef> refs = service.credentialRefs();
+        SecretData[] read = new SecretData[refs.size()];
+        Map<String, SecretData> byPath = refs.size() > 1 ? new HashMap<>() : null;
+        for (int i = 0; i < read.length; i++) {
+            String path = refs.get(i).path();
+            SecretData d = byPath == null ? null : byPath.get(path);
+            if (d == null) {
+                d = fast ? cachedOrBlock(principal, path) : readOrFail(principal, service, path, s);
+                if (byPath != null) {
+                    byPath.put(path, d);
                 }
             }
+            read[i] = d;
         }
-        String cred = service.credential() == null ? null : values.get(service.credential()).reveal();
-        switch (service.auth()) {
-            case BEARER -> setHeaders.add(header("Authorization", "Bearer " + cred));
-            case BASIC -> {
-                String user = values.get(service.usernameCredential()).reveal();
-                setHeaders.add(header("Authorization",
-                        "Basic " + Base64.getEncoder().encodeToString((user + ":" + cred).getBytes(StandardCharsets.UTF_8))));
+        Injection inj = injections.get(service.name());
+        if (inj == null || !inj.isFor(service, read)) {
+            inj = Injection.prepare(service, refs, read);
+            if (injections.size() >= MAX_INJECTIONS) {
+                injections.clear();
             }
-            case HEADER -> setHeaders.add(header(service.header(), cred));
-            case QUERY -> query = withParam(query, service.queryParam(), cred);
-            case TEMPLATE -> setHeaders.add(header(service.header() == null ? "Authorization" : service.header(),
-                    service.template().replace(ServiceRule.TEMPLATE_VARIABLE, cred)));
-            case PASSTHROUGH -> {
-                // nothing injected
-            }
+            injections.put(service.name(), inj);
         }
-        if (cred != null) {
-            scrub(scrub, cred);
+        String path = target.path();
+        String query = target.query();
+        for (String[] sub : inj.pathSubstitutions()) {
+            path = path.replace(sub[0], sub[1]);
         }
-        setHeaders.forEach(h -> scrub(scrub, h.getValue()));
-        scrub.sort((a, b) -> b.from().length - a.from().length);
+        for (String[] sub : inj.querySubstitutions()) {
+            query = query == null ? null : query.replace(sub[0], sub[1]);
+        }
+        if (service.auth() == AuthType.QUERY) {
+            query = withParam(query, service.queryParam(), inj.queryCredential());
+        }
         InetAddress address;
         if (fast) {
             address = cachedAddress(in.host(), s.upstreamAllowCidrs());
@@ -378,8 +365,104 @@ public final class Planner {
             address = resolveAndRemember(in.host(), s.upstreamAllowCidrs());
         }
         String uri = query == null ? path : path + "?" + query;
-        return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, setHeaders, headerRules,
-                bodyRules, scrub, address, in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry, lastUse);
+        return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, inj.setHeaders(),
+                inj.headerRules(), inj.bodyRules(), inj.scrubRules(), address,
+                in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry, lastUse);
+    }
+
+    /**
+     * What a service injects with one snapshot of its credentials: the headers it sets, the
+     * substitutions per surface and the scrub rules. It depends only on the service rule and the
+     * credential values, so it is computed once per cached credential read (identity of the
+     * {@link SecretData} objects) instead of on every request. Immutable; never printed.
+     */
+    private record Injection(ServiceRule service, SecretData[] read, List<Map.Entry<String, String>> setHeaders,
+                             List<StreamReplacer.Rule> headerRules, List<StreamReplacer.Rule> bodyRules,
+                             List<StreamReplacer.Rule> scrubRules, List<String[]> pathSubstitutions,
+                             List<String[]> querySubstitutions, String queryCredential) {
+
+        boolean isFor(ServiceRule rule, SecretData[] data) {
+            if (service != rule || read.length != data.length) {
+                return false;
+            }
+            for (int i = 0; i < data.length; i++) {
+                if (read[i] != data[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static Injection prepare(ServiceRule service, List<CredentialRef> refs, SecretData[] read) {
+            Map<CredentialRef, Secret> values = new LinkedHashMap<>();
+            for (int i = 0; i < read.length; i++) {
+                CredentialRef ref = refs.get(i);
+                Secret v = read[i].fields().get(ref.field());
+                if (v == null) {
+                    throw Problems.credentialUnavailable(service.name(), "field \"" + ref.field() + "\" is missing at " + ref.path()).exception();
+                }
+                values.put(ref, v);
+            }
+            List<Map.Entry<String, String>> setHeaders = new ArrayList<>();
+            List<StreamReplacer.Rule> scrub = new ArrayList<>();
+            List<StreamReplacer.Rule> headerRules = new ArrayList<>();
+            List<StreamReplacer.Rule> bodyRules = new ArrayList<>();
+            List<String[]> pathSubs = new ArrayList<>();
+            List<String[]> querySubs = new ArrayList<>();
+            for (Substitution sub : service.substitutions()) {
+                String secret = values.get(sub.credential()).reveal();
+                addScrub(scrub, secret);
+                for (Substitution.Surface surface : sub.surfaces()) {
+                    switch (surface) {
+                        case PATH -> pathSubs.add(new String[] {sub.placeholder(), encodePath(secret)});
+                        case QUERY -> querySubs.add(new String[] {sub.placeholder(), encodeQuery(secret)});
+                        case HEADER -> headerRules.add(rule(sub.placeholder(), secret));
+                        case BODY -> bodyRules.add(rule(sub.placeholder(), secret));
+                    }
+                }
+            }
+            String cred = service.credential() == null ? null : values.get(service.credential()).reveal();
+            switch (service.auth()) {
+                case BEARER -> setHeaders.add(header("Authorization", "Bearer " + cred));
+                case BASIC -> {
+                    String user = values.get(service.usernameCredential()).reveal();
+                    setHeaders.add(header("Authorization",
+                            "Basic " + Base64.getEncoder().encodeToString((user + ":" + cred).getBytes(StandardCharsets.UTF_8))));
+                }
+                case HEADER -> setHeaders.add(header(service.header(), cred));
+                case QUERY -> {
+                    // added to the query per request (withParam)
+                }
+                case TEMPLATE -> setHeaders.add(header(service.header() == null ? "Authorization" : service.header(),
+                        service.template().replace(ServiceRule.TEMPLATE_VARIABLE, cred)));
+                case PASSTHROUGH -> {
+                    // nothing injected
+                }
+            }
+            if (cred != null) {
+                addScrub(scrub, cred);
+            }
+            setHeaders.forEach(h -> addScrub(scrub, h.getValue()));
+            scrub.sort((a, b) -> b.from().length - a.from().length);
+            return new Injection(service, read.clone(), List.copyOf(setHeaders), List.copyOf(headerRules), List.copyOf(bodyRules),
+                    List.copyOf(scrub), List.copyOf(pathSubs), List.copyOf(querySubs),
+                    service.auth() == AuthType.QUERY ? cred : null);
+        }
+
+        @Override
+        public String toString() {
+            return "Injection[" + service.name() + "]";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
 
     private SecretData cachedOrBlock(ProxyPrincipal principal, String path) {
@@ -400,7 +483,7 @@ public final class Planner {
         }
     }
 
-    private static void scrub(List<StreamReplacer.Rule> rules, String secret) {
+    private static void addScrub(List<StreamReplacer.Rule> rules, String secret) {
         for (String variant : List.of(secret, encodeQuery(secret))) {
             byte[] b = variant.getBytes(StandardCharsets.UTF_8);
             if (b.length >= MIN_SCRUB_LENGTH && rules.stream().noneMatch(r -> java.util.Arrays.equals(r.from(), b))) {

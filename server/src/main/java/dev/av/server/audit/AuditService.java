@@ -37,8 +37,8 @@ public final class AuditService implements AutoCloseable {
     private static final int RING = 2000;
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
-    /** One followed entry: its position, who and what (for filters), and the HMAC'd JSON. */
-    record Followed(long seq, String agent, String decision, String json) {
+    /** One followed entry: its position, who and what (for filters), and the HMAC'd JSON (formatted when read). */
+    record Followed(long seq, String agent, String decision, java.util.function.Supplier<String> json) {
     }
 
     private final AuditDeviceStore store;
@@ -57,8 +57,7 @@ public final class AuditService implements AutoCloseable {
         this.spoolRoot = spoolRoot;
         this.broker = new AuditBroker(clock);
         broker.beforeEachRecord(this::ensureLoaded);
-        broker.subscribe(e -> !(e.path() != null && e.path().startsWith("sys/audit-tail")),
-                (java.util.function.BiConsumer<AuditEvent, String>) this::follow);
+        broker.subscribeLazily(e -> !(e.path() != null && e.path().startsWith("sys/audit-tail")), this::follow);
         AuditSignals.reopenOnHangup(broker);
     }
 
@@ -171,7 +170,7 @@ public final class AuditService implements AutoCloseable {
                 sink);
     }
 
-    private void follow(AuditEvent e, String json) {
+    private void follow(AuditEvent e, java.util.function.Supplier<String> json) {
         String decision = e.decision() == null ? "" : e.decision().allowed() ? "allow" : "deny";
         synchronized (ring) {
             ring.addLast(new Followed(++ringSeq, e.agent() == null ? "" : e.agent(), decision, json));
@@ -205,7 +204,7 @@ public final class AuditService implements AutoCloseable {
                 }
                 for (Followed f : matching) {
                     try {
-                        entries.add(JSON.readValue(f.json(), Map.class));
+                        entries.add(JSON.readValue(f.json().get(), Map.class));
                     } catch (IOException ex) {
                         throw new IllegalStateException(ex);
                     }
