@@ -13,7 +13,7 @@
 # Env: BENCH (/work/shared/bench), AV_BENCH_STATE (/tmp/av-bench), REPS (1), TARGETS
 #      ("direct squid-bump av"), AV_LABEL (av's label in the table), AV_SERVER_ARGS (more flags for
 #      `av server -dev`, e.g. -dev-no-audit to measure without the default stdout audit device), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
-#      JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (add a
+#      AV_SERVER_JAVA_OPTS (JVM flags for the server only, e.g. a profiler agent), JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (add a
 #      durable file audit device in the work dir: every proxied request then also waits for an
 #      fsync'd entry; the dev server's default device already writes every entry to stdout, which
 #      goes to server.log in the work dir), plus everything
@@ -36,7 +36,7 @@ if [ ! -f "$S/nginx.conf" ] || [ "$(cat "$S/pki/proxy-ca.type" 2>/dev/null)" != 
 # --- the real av server (dev mode: in memory, unsealed), on its own ports and token file
 export AV_ADDR=http://$AV_API AV_TOKEN_FILE=$W/root-token AV_TOKEN=perfkit-root
 jfr=(); [ "${JFR:-0}" = 1 ] && jfr=("-XX:StartFlightRecording=filename=$W/av.jfr,settings=profile,dumponexit=true")
-AV_JAVA_OPTS="${AV_JAVA_OPTS:-} ${jfr[*]}" "$REPO/av" server -dev -dev-root-token-id=perfkit-root \
+AV_JAVA_OPTS="${AV_JAVA_OPTS:-} ${AV_SERVER_JAVA_OPTS:-} ${jfr[*]}" "$REPO/av" server -dev -dev-root-token-id=perfkit-root \
     -dev-listen-address="$AV_API" -dev-proxy-listen-address="$AV_PROXY" ${AV_SERVER_ARGS:-} >"$W/server.log" 2>&1 &
 AVPID=$!
 bpid=
