@@ -155,15 +155,68 @@ public final class AuditBroker implements AutoCloseable {
                 }
             }
             if (recorded == 0 && failed > 0) {
-                throw new AvException(AvException.Kind.INTERNAL, "no audit backend succeeded in logging the "
-                        + (e.type() == AuditEvent.Type.RESPONSE ? "response" : e.type() == AuditEvent.Type.ALERT
-                        ? "alert" : "request"));
+                throw notLogged(e);
             }
         }
         publish(e, devs, firstBody == null ? null : firstBody[0]);
         if (e.type() == AuditEvent.Type.RESPONSE && e.denied() && e.agent() != null) {
-            countDenial(e.agent(), e.time(), devs);
+            countDenial(e.agent(), e.time(), devs, false);
         }
+    }
+
+    /**
+     * As {@link #record}, without blocking the caller: the entry is formatted on the calling thread and
+     * handed to every device; the returned future completes when every device answered (on a device's
+     * writer thread), normally when the entry is recorded, exceptionally with the same
+     * {@link AvException} {@link #record} throws when no device could record it (fail closed: the
+     * caller must not act before the future completed normally). A device that does not answer within
+     * the record timeout counts as failed. Alerts caused by the entry are recorded best effort, also
+     * without blocking.
+     */
+    public CompletableFuture<Void> recordAsync(AuditEvent event) {
+        beforeRecord.run();
+        AuditEvent e = event.stamped(clock.instant());
+        List<AuditDevice> devs = snapshot;
+        byte[][] firstBody = subscribers.isEmpty() ? null : new byte[1][];
+        if (devs.isEmpty()) {
+            afterRecorded(e, devs, null);
+            return CompletableFuture.completedFuture(null);
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<AuditDevice.Outcome>[] futures = new CompletableFuture[devs.size()];
+        for (int i = 0; i < futures.length; i++) {
+            futures[i] = devs.get(i).submit(e, i == 0 ? firstBody : null).orTimeout(recordTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        CompletableFuture<Void> all = futures.length == 1 ? futures[0].thenApply(o -> null) : CompletableFuture.allOf(futures);
+        return all.handle((ignored, err) -> {
+            int recorded = 0;
+            int failed = 0;
+            for (CompletableFuture<AuditDevice.Outcome> f : futures) {
+                if (f.isCompletedExceptionally()) {
+                    failed++;
+                } else if (f.join() == AuditDevice.Outcome.RECORDED) {
+                    recorded++;
+                }
+            }
+            if (recorded == 0 && failed > 0) {
+                throw notLogged(e);
+            }
+            afterRecorded(e, devs, firstBody == null ? null : firstBody[0]);
+            return null;
+        });
+    }
+
+    private void afterRecorded(AuditEvent e, List<AuditDevice> devs, byte[] formatted) {
+        publish(e, devs, formatted);
+        if (e.type() == AuditEvent.Type.RESPONSE && e.denied() && e.agent() != null) {
+            countDenial(e.agent(), e.time(), devs, true);
+        }
+    }
+
+    private static AvException notLogged(AuditEvent e) {
+        return new AvException(AvException.Kind.INTERNAL, "no audit backend succeeded in logging the "
+                + (e.type() == AuditEvent.Type.RESPONSE ? "response" : e.type() == AuditEvent.Type.ALERT
+                ? "alert" : "request"));
     }
 
     /** Records without failing the caller (for entries about requests that were refused anyway). */
@@ -177,7 +230,7 @@ public final class AuditBroker implements AutoCloseable {
         }
     }
 
-    private void countDenial(String agent, Instant at, List<AuditDevice> devs) {
+    private void countDenial(String agent, Instant at, List<AuditDevice> devs, boolean async) {
         List<AlertRule> rules = new ArrayList<>(extraRules);
         devs.forEach(d -> rules.addAll(d.alertRules()));
         for (AlertRule rule : rules) {
@@ -205,7 +258,15 @@ public final class AuditBroker implements AutoCloseable {
                     .build();
             LOG.log(System.Logger.Level.WARNING, "audit alert " + rule.name() + ": agent " + agent + " was denied "
                     + count + " times within " + rule.window());
-            recordBestEffort(alert);
+            if (async) {
+                // on a device's writer thread: waiting for the alert here would wait for this very thread
+                recordAsync(alert).exceptionally(failure -> {
+                    LOG.log(System.Logger.Level.ERROR, "audit: " + failure.getMessage() + " (" + alert + ")");
+                    return null;
+                });
+            } else {
+                recordBestEffort(alert);
+            }
         }
     }
 

@@ -132,4 +132,43 @@ class FailClosedTest {
                 .hasMessage("no audit backend succeeded in logging the request");
         broker.close();
     }
+
+    // ---- recordAsync: the same rule, without blocking the caller ---------------------------------
+
+    @Test
+    void anAsynchronousRecordFailsWithTheSameErrorWhenNoDeviceCouldWrite() {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(Devices.open("full", "file", Map.of("file_path", "/dev/full"), dir));
+        var f = broker.recordAsync(Devices.request("a", true));
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(AvException.class)
+                .cause().hasMessage("no audit backend succeeded in logging the request");
+        broker.close();
+    }
+
+    @Test
+    void anAsynchronousRecordCompletesOnceTheEntryIsInTheFile() throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(Devices.open("full", "file", Map.of("file_path", "/dev/full"), dir));
+        broker.enable(Devices.file("ok", dir.resolve("ok.log"), Map.of()));
+        broker.recordAsync(Devices.request("agent-async", true)).get(10, TimeUnit.SECONDS);
+        assertThat(Files.readString(dir.resolve("ok.log"))).as("written when the future completed")
+                .contains("\"type\":\"request\"").contains("agent-async");
+        broker.close();
+    }
+
+    @Test
+    void anAsynchronousRecordWithNoDeviceCompletesAtOnceAndAFilteredEntryNeedsNoDevice() throws Exception {
+        AuditBroker none = new AuditBroker(Clock.systemUTC());
+        assertThat(none.recordAsync(Devices.request("a", true))).isCompleted();
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "/dev/full is not available");
+        AuditBroker broker = new AuditBroker(Clock.systemUTC());
+        broker.enable(Devices.open("full", "file", Map.of("file_path", "/dev/full", "filter", "decision == deny"), dir));
+        broker.recordAsync(Devices.request("a", true)).get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> broker.recordAsync(Devices.request("a", false)).get(10, TimeUnit.SECONDS))
+                .cause().hasMessage("no audit backend succeeded in logging the request");
+        broker.close();
+    }
 }

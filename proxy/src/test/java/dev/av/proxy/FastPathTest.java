@@ -73,7 +73,15 @@ class FastPathTest {
             slow = outcomes(false, fx);
             assertThat(fx.policyOnLoop.get()).as("with the fast path off nothing is decided on an event loop").isZero();
         }
+        List<String> fastAsyncAudit;
+        try (ProxyFixture fx = new ProxyFixture()) {
+            fx.audit.nonBlocking.set(false);
+            fx.audit.async.set(true);
+            fastAsyncAudit = outcomes(true, fx);
+            assertThat(fx.audit.asyncOnLoop.get()).as("entries handed to the audit writers on the loop").isPositive();
+        }
         assertThat(fast).isEqualTo(slow);
+        assertThat(fastAsyncAudit).as("with audit devices writing asynchronously").isEqualTo(slow);
         assertThat(fast).contains(
                 "/api/user -> 200 seen /api/user auth=injected | audit allow null [agents]",
                 "/api/user?q=__GH__ -> 200 seen /api/user?q=" + "*".repeat(ProxyFixture.SECRET.length())
@@ -124,6 +132,43 @@ class FastPathTest {
                     .isEqualTo(200);
             assertThat(fx.policyOnLoop.get()).as("everything cached and nothing blocking: planned on the loop").isEqualTo(1);
             assertThat(fx.secretReads.get()).as("secret reads (off the loop, checked on close)").isPositive();
+        }
+    }
+
+    @Test
+    void withAsynchronousAuditARequestIsForwardedOnlyOnceItsEntryIsRecorded() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture().start()) {
+            ScriptedUpstream up = fx.upstream();
+            fx.service("github", Map.of("host", "localhost", "port", up.port(), "auth", "bearer",
+                    "credential", "secret/data/github#token"));
+            fx.audit.nonBlocking.set(false);
+            fx.audit.async.set(true);
+            HttpClient client = fx.client(fx.token("agent-a"));
+            URI uri = URI.create("https://localhost:" + up.port() + "/x");
+            assertThat(client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .as("the first request fills the caches").isEqualTo(200);
+            up.takeRequest();
+
+            fx.audit.hold.set(true);
+            var pending = client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            var entry = fx.audit.nextHeldRequest();
+            Thread.sleep(300);
+            assertThat(up.pendingRequests()).as("nothing forwarded before the entry is recorded").isZero();
+            entry.complete(null);
+            assertThat(pending.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + ProxyFixture.SECRET);
+            assertThat(fx.policyOnLoop.get()).as("planned on the event loop despite the audit device").isPositive();
+
+            var failed = client.sendAsync(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            var failedEntry = fx.audit.nextHeldRequest();
+            failedEntry.completeExceptionally(new IllegalStateException("disk full"));
+            fx.audit.hold.set(false);
+            fx.audit.held.forEach(h -> h.future().complete(null));
+            HttpResponse<String> refused = failed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("\"code\":\"audit_unavailable\"").doesNotContain(ProxyFixture.SECRET);
+            Thread.sleep(300);
+            assertThat(up.pendingRequests()).as("a request whose entry failed is never forwarded").isZero();
         }
     }
 }

@@ -12,6 +12,41 @@ final class RecordingAuditSink implements ProxyAuditSink {
     final AtomicBoolean failing = new AtomicBoolean();
     /** Whether the sink says it records without blocking (no audit device); false: as with a device. */
     final AtomicBoolean nonBlocking = new AtomicBoolean(true);
+    /** Whether the sink records asynchronously (devices with writer threads), when not {@link #nonBlocking}. */
+    final AtomicBoolean async = new AtomicBoolean();
+    /** While set, asynchronous records stay pending in {@link #held} until the test completes them. */
+    final AtomicBoolean hold = new AtomicBoolean();
+    final LinkedBlockingQueue<Held> held = new LinkedBlockingQueue<>();
+
+    record Held(ProxyAuditEvent event, java.util.concurrent.CompletableFuture<Void> future) {
+    }
+    /** Asynchronous records handed over on an event loop thread. */
+    final java.util.concurrent.atomic.AtomicInteger asyncOnLoop = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public boolean recordsAsync() {
+        return async.get();
+    }
+
+    /** Records as a device writer would: the future completes on another thread (or when the test says, while held). */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> recordAsync(ProxyAuditEvent event) {
+        if (Thread.currentThread().getName().contains("EventLoop")) {
+            asyncOnLoop.incrementAndGet();
+        }
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        if (failing.get()) {
+            done.completeExceptionally(new IllegalStateException("audit device down"));
+            return done;
+        }
+        events.add(event);
+        if (hold.get()) {
+            held.add(new Held(event, done));
+        } else {
+            java.util.concurrent.CompletableFuture.runAsync(() -> done.complete(null));
+        }
+        return done;
+    }
 
     @Override
     public boolean recordsWithoutBlocking() {
@@ -24,6 +59,21 @@ final class RecordingAuditSink implements ProxyAuditSink {
             throw new IllegalStateException("audit device down");
         }
         events.add(event);
+    }
+
+    /** The next held request entry; held response entries met on the way are completed. */
+    java.util.concurrent.CompletableFuture<Void> nextHeldRequest() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Held h = held.poll(100, TimeUnit.MILLISECONDS);
+            if (h != null && h.event() instanceof ProxyAuditEvent.Request) {
+                return h.future();
+            }
+            if (h != null) {
+                h.future().complete(null);
+            }
+        }
+        throw new AssertionError("no request entry was handed over");
     }
 
     /** The next event of the given type, skipping others; fails after a few seconds. */

@@ -234,8 +234,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (fast != null) {
-            // planned on this loop; resumes after this read, as a plan from the executor would
-            ctx.executor().execute(() -> current.planned(fast, null));
+            CompletableFuture<Void> recorded = fast.recorded();
+            if (recorded == null) {
+                // planned on this loop; resumes after this read, as a plan from the executor would
+                ctx.executor().execute(() -> current.planned(fast, null));
+            } else {
+                // fail closed: forwarded only once the request entry is recorded
+                recorded.whenComplete((v, err) -> ctx.executor().execute(() -> current.planned(err == null ? fast : null,
+                        err == null ? null : Problems.auditUnavailable().exception())));
+            }
             return;
         }
         CompletableFuture.supplyAsync(() -> rt.planner.plan(in), rt.blocking)
@@ -857,6 +864,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 } catch (RuntimeException failure) {
                     ch.close();
                 }
+                return;
+            }
+            if (spent == null && rt.planner.recordsAsyncOnLoop()) {
+                // handed to the devices' writers; a failure to record closes the connection (fail closed)
+                rt.audit.recordAsync(e).whenComplete((v, failure) -> {
+                    if (failure != null) {
+                        ch.close();
+                    }
+                });
                 return;
             }
             rt.blocking.execute(() -> {

@@ -20,11 +20,20 @@ import java.util.Map;
  * @param audit the request entry written before forwarding
  * @param lastUse this request spent the token's last use ({@code num_uses}): close the connection
  *     after the response and tell the authenticator
+ * @param recorded when the request entry was handed to the audit sink without waiting (fast path with
+ *     audit devices): completes when it is recorded; the request must not be forwarded before it
+ *     completed normally. Null when the entry was recorded before the plan was returned.
  */
 record Plan(String requestId, ProxyPrincipal principal, ServiceRule service, String scheme, String host, int port,
             String uri, List<Map.Entry<String, String>> setHeaders, List<StreamReplacer.Rule> headerRules,
             List<StreamReplacer.Rule> bodyRules, List<StreamReplacer.Rule> scrubRules, InetAddress address,
-            SslContext tls, dev.av.proxy.ProxyAuditEvent.Request audit, boolean lastUse) {
+            SslContext tls, dev.av.proxy.ProxyAuditEvent.Request audit, boolean lastUse,
+            java.util.concurrent.CompletableFuture<Void> recorded) {
+
+    Plan withRecorded(java.util.concurrent.CompletableFuture<Void> future) {
+        return new Plan(requestId, principal, service, scheme, host, port, uri, setHeaders, headerRules, bodyRules, scrubRules,
+                address, tls, audit, lastUse, future);
+    }
 
     @Override
     public String toString() {

@@ -45,9 +45,13 @@ import java.util.Map;
  * them can be answered from memory: the token from the authenticator's cache and without a use
  * limit, a policy that decides without blocking for this principal, every credential in the
  * credential cache, the upstream address validated by an earlier request within
- * {@link #ADDRESS_TTL}, and an audit sink that records without blocking (no audit device). As soon as
- * one step would block, it gives up before any side effect (nothing audited, no use counted) and the
- * caller plans the request with {@link #plan} on the blocking executor.
+ * {@link #ADDRESS_TTL}, and an audit sink that records without blocking (no audit device) or
+ * asynchronously (devices with writer threads: the entry is formatted on the loop and the plan carries
+ * the future of its recording, {@link Plan#recorded}, which the caller awaits before forwarding). As
+ * soon as one step would block, it gives up before any side effect (nothing audited, no use counted)
+ * and the caller plans the request with {@link #plan} on the blocking executor. With asynchronous
+ * audit, a request the fast path would refuse is also planned again off the loop, so that its denial
+ * is recorded before the refusal is sent, exactly as on the blocking path.
  */
 public final class Planner {
 
@@ -148,6 +152,11 @@ public final class Planner {
         return fastPath && audit.recordsWithoutBlocking();
     }
 
+    /** True when the fast path is on and the audit sink records asynchronously (a response entry may be handed over on the loop). */
+    boolean recordsAsyncOnLoop() {
+        return fastPath && audit.recordsAsync();
+    }
+
     /** Plans {@code in}; may block (token lookup, policy, credential read, DNS, audit): call it off the event loop. */
     public Plan plan(Incoming in) {
         return plan(in, false);
@@ -159,17 +168,28 @@ public final class Planner {
      * returns null, having done nothing, when a step would block (or the fast path is off).
      */
     public Plan planIfCached(Incoming in) {
-        if (!fastPath || !audit.recordsWithoutBlocking()) {
+        if (!fastPath) {
+            return null;
+        }
+        Audit mode = audit.recordsWithoutBlocking() ? Audit.ON_LOOP : audit.recordsAsync() ? Audit.ASYNC : null;
+        if (mode == null) {
             return null;
         }
         try {
-            return plan(in, true);
+            return plan(in, true, mode);
         } catch (WouldBlock e) {
             return null;
         }
     }
 
+    /** How the fast path records: on the loop (no device: returns at once) or handed to the devices' writers. */
+    private enum Audit { SYNC, ON_LOOP, ASYNC }
+
     private Plan plan(Incoming in, boolean fast) {
+        return plan(in, fast, Audit.SYNC);
+    }
+
+    private Plan plan(Incoming in, boolean fast, Audit mode) {
         ProxyPrincipal principal = null;
         ServiceRule service = null;
         PathNormaliser.Target target = null;
@@ -196,14 +216,24 @@ public final class Planner {
                     in.scheme(), in.host(), in.port(), target.path(), target.query(), service.name(), "allow", null,
                     clientToken(in), granting);
             Plan plan = rewrite(in, principal, service, target, entry, lastUse, fast);
+            if (mode == Audit.ASYNC) {
+                // formatted here, written by the devices' writers: the caller forwards once it completed
+                return plan.withRecorded(audit.recordAsync(entry));
+            }
             audit.record(entry);
             return plan;
         } catch (WouldBlock e) {
             throw e;
         } catch (ProblemException e) {
+            if (mode == Audit.ASYNC) {
+                throw WOULD_BLOCK; // refusals are rare: planned again off the loop, where the denial is recorded before answering
+            }
             auditDenial(in, principal, service, target, e.problem());
             throw e;
         } catch (RuntimeException e) {
+            if (mode == Audit.ASYNC) {
+                throw WOULD_BLOCK;
+            }
             auditDenial(in, principal, service, target, Problems.internal());
             throw e;
         }
@@ -367,7 +397,7 @@ public final class Planner {
         String uri = query == null ? path : path + "?" + query;
         return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, inj.setHeaders(),
                 inj.headerRules(), inj.bodyRules(), inj.scrubRules(), address,
-                in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry, lastUse);
+                in.scheme().equals("https") ? upstreamTls.forCa(service.upstreamCa()) : null, entry, lastUse, null);
     }
 
     /**

@@ -35,19 +35,36 @@ final class BrokerAuditSink implements ProxyAuditSink {
 
     @Override
     public void record(ProxyAuditEvent event) {
-        switch (event) {
-            case ProxyAuditEvent.Request r -> {
-                broker.record(request(r).build());
-                if (!primed && r.decision().equals("allow")) {
-                    primed = true;
-                }
-            }
-            case ProxyAuditEvent.Response r -> broker.record(request(r.request()).build().toResponse()
+        broker.record(entry(event));
+        if (!primed && event instanceof ProxyAuditEvent.Request r && r.decision().equals("allow")) {
+            primed = true;
+        }
+    }
+
+    /**
+     * The broker formats the entry on this thread and its devices' writer threads write it; the
+     * future completes when every device answered (fail closed, as {@link #record}). Never called
+     * for on-behalf-of tokens on the event loop (their consent scopes are read from the database):
+     * the proxy plans those off the loop.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> recordAsync(ProxyAuditEvent event) {
+        try {
+            return broker.recordAsync(entry(event));
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private AuditEvent entry(ProxyAuditEvent event) {
+        return switch (event) {
+            case ProxyAuditEvent.Request r -> request(r).build();
+            case ProxyAuditEvent.Response r -> request(r.request()).build().toResponse()
                     .statusCode(r.status())
                     .error(r.code())
                     .proxy(info(r.request()).after(r.status(), r.requestBytes(), r.responseBytes()))
-                    .build());
-        }
+                    .build();
+        };
     }
 
     /**
@@ -58,6 +75,15 @@ final class BrokerAuditSink implements ProxyAuditSink {
     @Override
     public boolean recordsWithoutBlocking() {
         return primed && broker.devices().isEmpty();
+    }
+
+    /**
+     * True once the persisted devices are loaded: every device writes on its own writer thread, so
+     * {@link #recordAsync} only formats the entry on the caller's thread (HMACs included).
+     */
+    @Override
+    public boolean recordsAsync() {
+        return primed;
     }
 
     private AuditEvent.Builder request(ProxyAuditEvent.Request r) {

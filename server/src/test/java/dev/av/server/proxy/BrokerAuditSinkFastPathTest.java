@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The proxy may plan on its event loop only while the broker's {@code record} cannot block: no device enabled. */
+/**
+ * The proxy may record on its event loop only while the broker's {@code record} cannot block (no device
+ * enabled), and may hand entries over asynchronously once the persisted devices are loaded.
+ */
 class BrokerAuditSinkFastPathTest {
 
     private static ProxyAuditEvent.Request entry(String decision) {
@@ -27,6 +30,7 @@ class BrokerAuditSinkFastPathTest {
         AuditBroker broker = new AuditBroker(Clock.systemUTC());
         BrokerAuditSink sink = new BrokerAuditSink(broker, null);
         assertThat(sink.recordsWithoutBlocking()).as("persisted devices may not be loaded yet").isFalse();
+        assertThat(sink.recordsAsync()).as("persisted devices may not be loaded yet").isFalse();
         sink.record(entry("deny"));
         assertThat(sink.recordsWithoutBlocking()).as("a refusal may have come while sealed").isFalse();
         sink.record(entry("allow"));
@@ -39,6 +43,11 @@ class BrokerAuditSinkFastPathTest {
         assertThat(sink.recordsWithoutBlocking()).as("a device waits for its entry (fail closed)").isFalse();
         sink.record(entry("allow"));
         assertThat(Files.readString(log)).contains("api.example.com");
+        assertThat(sink.recordsAsync()).as("devices write on their own threads: the proxy may hand entries over").isTrue();
+        var handedOver = new ProxyAuditEvent.Request("px-2", null, "127.0.0.1", "GET", "https", "async.example.com", 443, "/y", null,
+                "svc", "allow", null, null, List.of());
+        sink.recordAsync(handedOver).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(Files.readString(log)).as("in the file once the future completed").contains("async.example.com");
 
         assertThat(broker.disable("file")).isTrue();
         assertThat(sink.recordsWithoutBlocking()).isTrue();
