@@ -87,9 +87,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private String tunnelToken;
     private Exchange ex;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    /** One HTTP/2 stream of a tunnel ({@link Http2Mitm}): the connection is the channel's parent. */
+    private final boolean h2;
 
     ClientHandler(ProxyRuntime rt) {
         this.rt = rt;
+        this.h2 = false;
+    }
+
+    /** The handler of one HTTP/2 stream inside the tunnel to {@code host:port}: one exchange, then the stream ends. */
+    ClientHandler(ProxyRuntime rt, String host, int port, String token) {
+        this.rt = rt;
+        this.h2 = true;
+        this.mode = Mode.MITM;
+        this.tunnelHost = host;
+        this.tunnelPort = port;
+        this.tunnelToken = token;
     }
 
     @Override
@@ -178,7 +191,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         String token;
         if (mode == Mode.MITM) {
             if (req.method().equals(HttpMethod.CONNECT)) {
-                ex.refuse(Problems.badRequest("bad_request", "CONNECT inside a tunnel is not supported", null), true);
+                ex.refuse(h2 ? Problems.connectInTunnel() : Problems.badRequest("bad_request", "CONNECT inside a tunnel is not supported", null), true);
                 return;
             }
             String hostHeader = req.headers().get(HttpHeaderNames.HOST);
@@ -308,6 +321,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             });
             return promise;
         }));
+        // ALPN decides after the handshake: it leaves for http/1.1 or swaps the codec and this handler for HTTP/2
+        ctx.pipeline().addBefore(ctx.name(), "alpn", Http2Mitm.negotiator(rt, host, port, token));
         ctx.pipeline().addBefore(ctx.name(), "codec", new HttpServerCodec());
         next();
     }
@@ -400,7 +415,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (p.lastUse()) {
                 keepAlive = false; // the token is spent: Connection: close, then it is revoked
             }
-            rt.register(p.principal().sessionId(), ctx.channel());
+            rt.register(p.principal().sessionId(), h2 ? Http2Mitm.connectionOf(ctx.channel()) : ctx.channel());
             state = State.FORWARDING;
             bodyReplacer = p.bodyRules().isEmpty() ? null : new StreamReplacer(p.bodyRules());
             scrubber = p.scrubRules().isEmpty() ? null : new StreamReplacer(p.scrubRules());
@@ -799,8 +814,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (closeAfter) {
                 resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
-            ctx.writeAndFlush(resp);
+            io.netty.channel.ChannelFuture written = ctx.writeAndFlush(resp);
             auditResponse(problem.status(), problem.code());
+            if (h2 && closeAfter) {
+                // an HTTP/2 stream ends once the answer is out; a 407 (revoked or expired token) ends the connection
+                Channel target = problem.status() == 407 ? Http2Mitm.connectionOf(ctx.channel()) : ctx.channel();
+                written.addListener((ChannelFutureListener) f -> target.close());
+                ex = null;
+                return;
+            }
             finish(closeAfter);
         }
 
@@ -817,6 +839,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         private void finish(boolean close) {
             ex = null;
             if (close) {
+                if (h2) {
+                    ctx.close(); // the stream only (its answer is complete); never the connection
+                    return;
+                }
                 RelayHandler.closeOnFlush(ctx.channel());
                 return;
             }
@@ -945,7 +971,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private String remote() {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+        return (h2 ? Http2Mitm.connectionOf(ctx.channel()) : ctx.channel()).remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
     }
 
     static Problem problemOf(Throwable err) {
