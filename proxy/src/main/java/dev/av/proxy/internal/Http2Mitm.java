@@ -86,6 +86,8 @@ final class Http2Mitm {
         p.remove(ClientHandler.class);
         p.addLast("h2", Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+                // closing means closing (revocation, idle, 407), as on HTTP/1.1: no grace period for open streams
+                .gracefulShutdownTimeoutMillis(0)
                 .build());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
