@@ -153,6 +153,18 @@ class Http2ClientsTest {
     }
 
     @Test
+    void curlOverHttp2ThroughTheTlsListenerGetsTheCredentialInjected() throws Exception {
+        assumeTrue(curlSpeaksHttp2(), "curl is not installed or has no HTTP2 feature");
+        ScriptedUpstream up = echoingUpstream();
+        String ca = fx.caFile().toString();
+        String proxy = "https://agent:" + token + "@127.0.0.1:" + fx.proxy.tlsAddress().getPort();
+        RealClients.Result r = curl("--http2", "--proxy", proxy, "--proxy-cacert", ca, url(up, "/user").toString());
+        assertThat(r.exitCode()).as("curl stderr: " + r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("echo:" + SCRUBBED_BEARER + "\n200 2");
+        assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + ProxyFixture.SECRET);
+    }
+
+    @Test
     void authorityNamingAnotherHostIsRefusedAsMisdirected() throws Exception {
         assumeTrue(curlSpeaksHttp2(), "curl is not installed or has no HTTP2 feature");
         ScriptedUpstream up = echoingUpstream();

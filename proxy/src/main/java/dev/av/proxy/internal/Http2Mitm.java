@@ -19,10 +19,12 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * HTTP/2 towards clients inside a MITM tunnel, chosen by ALPN on the tunnel's leaf.
@@ -63,7 +65,9 @@ final class Http2Mitm {
         return new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                // not the protocol handed in: Netty takes it from the first SslHandler, which on the TLS
+                // listener is the one to the proxy itself; the tunnel's is the last one before this handler
+                if (ApplicationProtocolNames.HTTP_2.equals(tunnelProtocol(ctx))) {
                     useHttp2(ctx.pipeline(), rt, host, port, token);
                 }
                 // http/1.1: the codec and ClientHandler behind this handler carry on as they are
@@ -79,6 +83,19 @@ final class Http2Mitm {
                 ctx.close();
             }
         };
+    }
+
+    private static String tunnelProtocol(ChannelHandlerContext ctx) {
+        SslHandler tunnelTls = null;
+        for (Map.Entry<String, ChannelHandler> e : ctx.pipeline()) {
+            if (e.getValue() == ctx.handler()) {
+                break;
+            }
+            if (e.getValue() instanceof SslHandler tls) {
+                tunnelTls = tls;
+            }
+        }
+        return tunnelTls == null ? null : tunnelTls.applicationProtocol();
     }
 
     private static void useHttp2(ChannelPipeline p, ProxyRuntime rt, String host, int port, String token) {
