@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.av.testing.net.RealClients;
 import dev.av.testing.net.ScriptedUpstream;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,6 +173,61 @@ class Http2ClientsTest {
         RealClients.Result r = curl("--http2", "-H", "Host: elsewhere.example", url(up, "/user").toString());
         assertThat(r.exitCode()).as("curl stderr: " + r.stderr()).isZero();
         assertThat(r.stdout()).contains("\"code\":\"misdirected_request\"").endsWith("\n421 2");
+        assertThat(up.pendingRequests()).isZero();
+    }
+
+    private H2TunnelClient h2Tunnel(ScriptedUpstream up) throws Exception {
+        return H2TunnelClient.open(fx.port(), "localhost", up.port(), token, fx.proxy.ca().trustBundlePem());
+    }
+
+    private static Http2Headers get(ScriptedUpstream up, String path) {
+        return new DefaultHttp2Headers().method("GET").scheme("https").path(path).authority("localhost:" + up.port());
+    }
+
+    @Test
+    void connectInsideAnH2TunnelIsRefusedWithProblemJsonAndTheConnectionKeepsServing() throws Exception {
+        ScriptedUpstream up = echoingUpstream();
+        try (H2TunnelClient c = h2Tunnel(up)) {
+            H2TunnelClient.Response no = c.request(new DefaultHttp2Headers().method("CONNECT").authority("elsewhere.example:443"));
+            assertThat(no.status()).isEqualTo(405);
+            assertThat(no.headers().get("content-type")).hasToString("application/problem+json");
+            assertThat(no.body()).contains("\"code\":\"connect_in_tunnel\"").contains("HTTP/1.1");
+            H2TunnelClient.Response ok = c.request(get(up, "/user"));
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("echo:" + SCRUBBED_BEARER);
+            assertThat(ok.headers().contains("connection")).isFalse();
+        }
+        assertThat(up.takeRequest().target()).isEqualTo("/user");
+        assertThat(up.pendingRequests()).isZero();
+    }
+
+    @Test
+    void webSocketOverH2ExtendedConnectIsRefusedWithProblemJson() throws Exception {
+        ScriptedUpstream up = echoingUpstream();
+        try (H2TunnelClient c = h2Tunnel(up)) {
+            Http2Headers ws = new DefaultHttp2Headers().method("CONNECT").scheme("https").path("/socket")
+                    .authority("localhost:" + up.port());
+            ws.set(":protocol", "websocket");
+            ws.set("sec-websocket-version", "13");
+            H2TunnelClient.Response no = c.request(ws);
+            assertThat(no.status()).isEqualTo(405);
+            assertThat(no.body()).contains("\"code\":\"connect_in_tunnel\"");
+        }
+        assertThat(up.pendingRequests()).isZero();
+    }
+
+    @Test
+    void revokedTokenGets407OnItsNextStreamAndTheWholeH2ConnectionCloses() throws Exception {
+        ScriptedUpstream up = echoingUpstream();
+        try (H2TunnelClient c = h2Tunnel(up)) {
+            assertThat(c.request(get(up, "/one")).status()).isEqualTo(200);
+            fx.tokens.remove(token);
+            H2TunnelClient.Response r = c.request(get(up, "/two"));
+            assertThat(r.status()).isEqualTo(407);
+            assertThat(r.body()).contains("\"code\":\"token_invalid\"");
+            assertThat(c.closedWithin(Duration.ofSeconds(30))).as("the connection closes, not just the stream").isTrue();
+        }
+        assertThat(up.takeRequest().target()).isEqualTo("/one");
         assertThat(up.pendingRequests()).isZero();
     }
 
