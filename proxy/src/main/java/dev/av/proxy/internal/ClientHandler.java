@@ -59,7 +59,10 @@ import java.util.concurrent.TimeUnit;
  * either turns the connection into a MITM tunnel (TLS terminated with a leaf for the CONNECT host,
  * a fresh HTTP codec, MITM mode) or, for unmatched hosts the settings allow, into a plain byte
  * relay. An absolute-form {@code http://} request is proxied in place; {@code https://} absolute
- * form is refused so TLS is never silently stripped.
+ * form is refused so TLS is never silently stripped. A tunnel whose client picks {@code h2} in ALPN
+ * gets a ClientHandler per HTTP/2 stream instead ({@link Http2Mitm}), born in MITM mode, which
+ * handles one exchange, ends only its stream, and registers the connection (the channel's parent)
+ * for revocation; a 407 there closes the whole connection, as it closes an HTTP/1.1 tunnel.
  *
  * <p><b>Per request</b> (MITM or absolute-form), an {@link Exchange}: the head is planned off the
  * loop by {@link Planner} (auth, normalise, service, policy, credentials, egress, audit); body
