@@ -84,7 +84,10 @@ class Http2ClientsTest {
         assertThat(seen.header("X-Client")).isEqualTo("kept");
         assertThat(seen.header("Host")).isEqualTo("localhost:" + up.port());
         assertThat(seen.headers()).noneMatch(h -> h.name().toLowerCase(java.util.Locale.ROOT).startsWith("x-http2-"));
-        assertThat(fx.audit.next(ProxyAuditEvent.Response.class, e -> e.status() == 200).scrubbed()).isPositive();
+        ProxyAuditEvent.Response audited = fx.audit.next(ProxyAuditEvent.Response.class, e -> e.status() == 200);
+        assertThat(audited.scrubbed()).isPositive();
+        assertThat(audited.request().remote()).as("the client's address, from the stream's connection").isEqualTo("127.0.0.1");
+        assertThat(audited.request().path()).isEqualTo("/user");
     }
 
     @Test
@@ -321,6 +324,7 @@ class Http2ClientsTest {
             }
         };
         HttpRequest req = HttpRequest.newBuilder(url(up, "/upload"))
+                .expectContinue(true)
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> generator), size))
                 .build();
         HttpResponse<String> r = h2().send(req, HttpResponse.BodyHandlers.ofString());
@@ -331,6 +335,7 @@ class Http2ClientsTest {
         assertThat(seen.bodyLength()).isEqualTo(size);
         assertThat(seen.header("Content-Length")).isEqualTo(Long.toString(size));
         assertThat(seen.header("Authorization")).isEqualTo("Bearer " + ProxyFixture.SECRET);
+        assertThat(seen.header("Expect")).as("av answers 100-continue itself").isNull();
     }
 
     private RealClients.Result curl(String... args) throws Exception {
