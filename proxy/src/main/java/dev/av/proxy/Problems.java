@@ -110,9 +110,16 @@ public final class Problems {
                 "the request could not be audited, so it was not forwarded", "retry later");
     }
 
+    /** A CONNECT (or an extended CONNECT, as WebSocket over HTTP/2 uses) sent inside an HTTP/2 tunnel. */
+    public static Problem connectInTunnel() {
+        return Problem.of(405, "connect_in_tunnel", "CONNECT inside a tunnel not supported",
+                "CONNECT, and WebSocket over HTTP/2 (extended CONNECT), are not supported inside a tunnel",
+                "open WebSockets over HTTP/1.1: the tunnel offers http/1.1 in ALPN");
+    }
+
     public static Problem misdirected(String host) {
         return Problem.of(421, "misdirected_request", "Misdirected request",
-                "the Host header does not name the tunnel's host " + host, "open a tunnel (CONNECT) to the host you call");
+                "the Host header (:authority in HTTP/2) does not name the tunnel's host " + host, "open a tunnel (CONNECT) to the host you call");
     }
 
     public static Problem internal() {

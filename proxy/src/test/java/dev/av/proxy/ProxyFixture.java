@@ -211,6 +211,11 @@ final class ProxyFixture implements AutoCloseable {
 
     /** A JDK HttpClient going through the proxy with {@code token}, trusting only av's root. */
     HttpClient client(String token) {
+        return client(token, HttpClient.Version.HTTP_1_1);
+    }
+
+    /** As {@link #client(String)}, preferring {@code version} (HTTP_2: offers h2 in ALPN inside the tunnel). */
+    HttpClient client(String token, HttpClient.Version version) {
         return HttpClient.newBuilder()
                 .proxy(ProxySelector.of(proxy.address()))
                 .authenticator(new Authenticator() {
@@ -221,7 +226,7 @@ final class ProxyFixture implements AutoCloseable {
                     }
                 })
                 .sslContext(TestCa.trusting(proxy.ca().trustBundlePem()))
-                .version(HttpClient.Version.HTTP_1_1)
+                .version(version)
                 .connectTimeout(Duration.ofSeconds(30))
                 .build();
     }

@@ -59,7 +59,10 @@ import java.util.concurrent.TimeUnit;
  * either turns the connection into a MITM tunnel (TLS terminated with a leaf for the CONNECT host,
  * a fresh HTTP codec, MITM mode) or, for unmatched hosts the settings allow, into a plain byte
  * relay. An absolute-form {@code http://} request is proxied in place; {@code https://} absolute
- * form is refused so TLS is never silently stripped.
+ * form is refused so TLS is never silently stripped. A tunnel whose client picks {@code h2} in ALPN
+ * gets a ClientHandler per HTTP/2 stream instead ({@link Http2Mitm}), born in MITM mode, which
+ * handles one exchange, ends only its stream, and registers the connection (the channel's parent)
+ * for revocation; a 407 there closes the whole connection, as it closes an HTTP/1.1 tunnel.
  *
  * <p><b>Per request</b> (MITM or absolute-form), an {@link Exchange}: the head is planned off the
  * loop by {@link Planner} (auth, normalise, service, policy, credentials, egress, audit); body
@@ -89,9 +92,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     /** The session this connection is already registered for (revocation closes it); most requests repeat it. */
     private String registeredSession;
+    /** One HTTP/2 stream of a tunnel ({@link Http2Mitm}): the connection is the channel's parent. */
+    private final boolean h2;
 
     ClientHandler(ProxyRuntime rt) {
         this.rt = rt;
+        this.h2 = false;
+    }
+
+    /** The handler of one HTTP/2 stream inside the tunnel to {@code host:port}: one exchange, then the stream ends. */
+    ClientHandler(ProxyRuntime rt, String host, int port, String token) {
+        this.rt = rt;
+        this.h2 = true;
+        this.mode = Mode.MITM;
+        this.tunnelHost = host;
+        this.tunnelPort = port;
+        this.tunnelToken = token;
     }
 
     @Override
@@ -180,7 +196,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         String token;
         if (mode == Mode.MITM) {
             if (req.method().equals(HttpMethod.CONNECT)) {
-                ex.refuse(Problems.badRequest("bad_request", "CONNECT inside a tunnel is not supported", null), true);
+                ex.refuse(h2 ? Problems.connectInTunnel() : Problems.badRequest("bad_request", "CONNECT inside a tunnel is not supported", null), true);
                 return;
             }
             String hostHeader = req.headers().get(HttpHeaderNames.HOST);
@@ -294,7 +310,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Registers this connection under {@code sessionId} once (not on every request of a keep-alive connection). */
     private void registerSession(String sessionId) {
         if (sessionId != null && !sessionId.equals(registeredSession)) {
-            rt.register(sessionId, ctx.channel());
+            rt.register(sessionId, h2 ? Http2Mitm.connectionOf(ctx.channel()) : ctx.channel());
             registeredSession = sessionId;
         }
     }
@@ -325,6 +341,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             });
             return promise;
         }));
+        // ALPN decides after the handshake: it leaves for http/1.1 or swaps the codec and this handler for HTTP/2
+        ctx.pipeline().addBefore(ctx.name(), "alpn", Http2Mitm.negotiator(rt, host, port, token));
         ctx.pipeline().addBefore(ctx.name(), "codec", new HttpServerCodec());
         next();
     }
@@ -816,8 +834,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (closeAfter) {
                 resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
-            ctx.writeAndFlush(resp);
+            io.netty.channel.ChannelFuture written = ctx.writeAndFlush(resp);
             auditResponse(problem.status(), problem.code());
+            if (h2 && closeAfter) {
+                // an HTTP/2 stream ends once the answer is out; a 407 (revoked or expired token) ends the connection
+                Channel target = problem.status() == 407 ? Http2Mitm.connectionOf(ctx.channel()) : ctx.channel();
+                written.addListener((ChannelFutureListener) f -> target.close());
+                ex = null;
+                return;
+            }
             finish(closeAfter);
         }
 
@@ -834,6 +859,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         private void finish(boolean close) {
             ex = null;
             if (close) {
+                if (h2) {
+                    ctx.close(); // the stream only (its answer is complete); never the connection
+                    return;
+                }
                 RelayHandler.closeOnFlush(ctx.channel());
                 return;
             }
@@ -971,7 +1000,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private String remote() {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+        return (h2 ? Http2Mitm.connectionOf(ctx.channel()) : ctx.channel()).remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
     }
 
     static Problem problemOf(Throwable err) {

@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
  *   idle            closes connections idle (no read, no write) for idle_timeout
  *   codec           HTTP/1.1 server codec (CONNECT, absolute-form http://)
  *   client          {@link ClientHandler}: auth, plan, forward; after a CONNECT it inserts
- *                   mitm-tls (SniHandler with a leaf for the CONNECT host) and a fresh codec
- *                   before itself, or replaces itself with a relay for plain tunnels
+ *                   mitm-tls (SniHandler with a leaf for the CONNECT host), alpn and a fresh codec
+ *                   before itself, or replaces itself with a relay for plain tunnels; when the
+ *                   client picks h2 in ALPN, alpn swaps codec and client for {@link Http2Mitm}'s
+ *                   HTTP/2 pipeline (a ClientHandler per stream)
  * </pre>
  * Upstream connections get: idle, tls (client, host name verified), codec, {@link UpstreamHandler}.
  */

@@ -10,6 +10,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
  * The socket transport: Linux epoll (Netty's native transport: fewer syscalls and no selector
@@ -33,8 +34,9 @@ public final class Transport {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
-    /** The client socket type that runs on the same event loop as {@code peer}. */
+    /** The client socket type that runs on the same event loop as {@code peer} (an HTTP/2 stream: its connection). */
     static Class<? extends Channel> socketChannelLike(Channel peer) {
-        return peer instanceof EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class;
+        Channel socket = peer instanceof Http2StreamChannel stream ? stream.parent() : peer;
+        return socket instanceof EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }
