@@ -57,6 +57,7 @@ public final class AuditBroker implements AutoCloseable {
     private final Map<String, Deque<Instant>> denials = new HashMap<>();
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
     private volatile Runnable beforeRecord = () -> { };
+    private final Timeouts timeouts = new Timeouts();
     private final EntryFormatter fallbackFormatter = new EntryFormatter(AuditHasher.withSalt(AuditHasher.newSalt()),
             false, true, false);
 
@@ -185,8 +186,9 @@ public final class AuditBroker implements AutoCloseable {
         @SuppressWarnings("unchecked")
         CompletableFuture<AuditDevice.Outcome>[] futures = new CompletableFuture[devs.size()];
         for (int i = 0; i < futures.length; i++) {
-            futures[i] = devs.get(i).submit(e, i == 0 ? firstBody : null).orTimeout(recordTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            futures[i] = devs.get(i).submit(e, i == 0 ? firstBody : null);
         }
+        timeouts.watch(futures, System.nanoTime() + recordTimeout.toNanos());
         CompletableFuture<Void> all = futures.length == 1 ? futures[0].thenApply(o -> null) : CompletableFuture.allOf(futures);
         return all.handle((ignored, err) -> {
             int recorded = 0;
@@ -205,6 +207,61 @@ public final class AuditBroker implements AutoCloseable {
             return null;
         });
     }
+
+    /**
+     * Fails the device answers of asynchronous records that are still pending at their deadline, as
+     * {@link #record} does by waiting at most the record timeout. Every record has the same timeout,
+     * so the watched records queue up in deadline order and one daemon thread, started on first use,
+     * sweeps the head of the queue every {@value #SWEEP_MILLIS} ms: no timer per entry.
+     */
+    private static final class Timeouts {
+        private record Watched(CompletableFuture<?>[] futures, long deadline) {
+        }
+
+        private final java.util.concurrent.ConcurrentLinkedQueue<Watched> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean closed;
+
+        void watch(CompletableFuture<?>[] futures, long deadline) {
+            queue.add(new Watched(futures, deadline));
+            if (!started.get() && started.compareAndSet(false, true)) {
+                Thread.ofPlatform().daemon().name("audit-record-timeouts").start(this::sweep);
+            }
+        }
+
+        private void sweep() {
+            while (!closed) {
+                try {
+                    Thread.sleep(SWEEP_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                Watched w;
+                while ((w = queue.peek()) != null && (w.deadline() - now <= 0 || allDone(w.futures()))) {
+                    queue.poll();
+                    for (CompletableFuture<?> f : w.futures()) {
+                        f.completeExceptionally(new TimeoutException("the audit device did not answer in time"));
+                    }
+                }
+            }
+        }
+
+        private static boolean allDone(CompletableFuture<?>[] futures) {
+            for (CompletableFuture<?> f : futures) {
+                if (!f.isDone()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void close() {
+            closed = true;
+        }
+    }
+
+    private static final long SWEEP_MILLIS = 50;
 
     private void afterRecorded(AuditEvent e, List<AuditDevice> devs, byte[] formatted) {
         publish(e, devs, formatted);
@@ -365,6 +422,7 @@ public final class AuditBroker implements AutoCloseable {
     /** Closes every device (final checkpoints). */
     @Override
     public synchronized void close() {
+        timeouts.close();
         for (AuditDevice d : devices.values()) {
             d.close();
         }

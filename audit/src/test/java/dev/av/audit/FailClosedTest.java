@@ -171,4 +171,42 @@ class FailClosedTest {
                 .cause().hasMessage("no audit backend succeeded in logging the request");
         broker.close();
     }
+
+    @Test
+    void anAsynchronousRecordFailsWhenItsOnlyDeviceDoesNotAnswerWithinTheRecordTimeout() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Sink hanging = new Sink() {
+            @Override
+            public void write(java.util.List<byte[]> lines) throws java.io.IOException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.IOException("interrupted");
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "hanging";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        DeviceWriter writer = new DeviceWriter("hang", "", hanging, AuditDevices.newSigningKey(), 1000,
+                java.time.Duration.ofSeconds(60), Clock.systemUTC());
+        AuditDevice device = new AuditDevice("hang", "file", "", Map.of(), new EntryFormatter(AuditHasher.withSalt(Devices.SALT),
+                false, true, false), null, java.util.Set.of(), writer, hanging, java.util.List.of());
+        AuditBroker broker = new AuditBroker(Clock.systemUTC(), java.time.Duration.ofMillis(200));
+        broker.enable(device);
+        try {
+            var f = broker.recordAsync(Devices.request("a", true));
+            assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+                    .cause().hasMessage("no audit backend succeeded in logging the request");
+        } finally {
+            release.countDown();
+            broker.close();
+        }
+    }
 }
