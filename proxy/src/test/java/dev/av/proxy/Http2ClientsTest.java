@@ -116,7 +116,7 @@ class Http2ClientsTest {
         for (CompletableFuture<HttpResponse<String>> f : all) {
             HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
-            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("together:" + SCRUBBED_BEARER);
         }
         for (int i = 0; i < streams; i++) {
