@@ -603,18 +603,38 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             status = code;
-            HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
+            boolean chunkedOut = !bodyless && (inflater != null || HttpUtil.isTransferEncodingChunked(r) || !HttpUtil.isContentLengthSet(r));
+            // the upstream's head is edited in place and forwarded (no copy of every header)
+            HttpResponse out = r;
+            out.setProtocolVersion(HttpVersion.HTTP_1_1);
             HttpHeaders h = out.headers();
-            java.util.Set<String> connectionNamed = Headers.connectionOptions(r.headers().getAll(HttpHeaderNames.CONNECTION));
-            for (Map.Entry<String, String> e : r.headers()) {
+            java.util.Set<String> connectionNamed = Headers.connectionOptions(h.getAll(HttpHeaderNames.CONNECTION));
+            List<String> drop = null;
+            List<String> scrub = null;
+            for (Map.Entry<String, String> e : h) {
                 String name = e.getKey().toLowerCase(Locale.ROOT);
                 if (Headers.isHopByHopOrProxyScoped(name) || connectionNamed.contains(name)
                         || inflater != null && (name.equals("content-encoding") || name.equals("content-length"))) {
-                    continue;
+                    drop = addTo(drop, e.getKey());
+                } else if (scrubber != null && scrubber.mayMatch(e.getValue())) {
+                    if (scrub == null || !scrub.contains(e.getKey())) {
+                        scrub = addTo(scrub, e.getKey()); // a name with several values: once
+                    }
                 }
-                h.add(e.getKey(), scrubHeader(e.getValue()));
             }
-            if (!bodyless && (inflater != null || HttpUtil.isTransferEncodingChunked(r) || !HttpUtil.isContentLengthSet(r))) {
+            if (drop != null) {
+                drop.forEach(h::remove);
+            }
+            if (scrub != null) {
+                for (String name : scrub) {
+                    List<String> values = h.getAll(name);
+                    h.remove(name);
+                    for (String v : values) {
+                        h.add(name, scrubHeader(v));
+                    }
+                }
+            }
+            if (chunkedOut) {
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             if (!keepAlive) {
@@ -939,6 +959,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         StreamReplacer r = new StreamReplacer(rules);
         return new String(concat(r.feed(value.getBytes(StandardCharsets.UTF_8)), r.finish()), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> addTo(List<String> list, String name) {
+        List<String> l = list == null ? new java.util.ArrayList<>(2) : list;
+        l.add(name);
+        return l;
     }
 
     private static boolean isUpgrade(HttpRequest req) {

@@ -26,7 +26,7 @@ import java.util.Map;
  */
 record Plan(String requestId, ProxyPrincipal principal, ServiceRule service, String scheme, String host, int port,
             String uri, List<Map.Entry<String, String>> setHeaders, List<StreamReplacer.Rule> headerRules,
-            List<StreamReplacer.Rule> bodyRules, List<StreamReplacer.Rule> scrubRules, InetAddress address,
+            StreamReplacer.Table bodyRules, StreamReplacer.Table scrubRules, InetAddress address,
             SslContext tls, dev.av.proxy.ProxyAuditEvent.Request audit, boolean lastUse,
             java.util.concurrent.CompletableFuture<Void> recorded) {
 

@@ -407,8 +407,8 @@ public final class Planner {
      * {@link SecretData} objects) instead of on every request. Immutable; never printed.
      */
     private record Injection(ServiceRule service, SecretData[] read, List<Map.Entry<String, String>> setHeaders,
-                             List<StreamReplacer.Rule> headerRules, List<StreamReplacer.Rule> bodyRules,
-                             List<StreamReplacer.Rule> scrubRules, List<String[]> pathSubstitutions,
+                             List<StreamReplacer.Rule> headerRules, StreamReplacer.Table bodyRules,
+                             StreamReplacer.Table scrubRules, List<String[]> pathSubstitutions,
                              List<String[]> querySubstitutions, String queryCredential) {
 
         boolean isFor(ServiceRule rule, SecretData[] data) {
@@ -474,8 +474,8 @@ public final class Planner {
             }
             setHeaders.forEach(h -> addScrub(scrub, h.getValue()));
             scrub.sort((a, b) -> b.from().length - a.from().length);
-            return new Injection(service, read.clone(), List.copyOf(setHeaders), List.copyOf(headerRules), List.copyOf(bodyRules),
-                    List.copyOf(scrub), List.copyOf(pathSubs), List.copyOf(querySubs),
+            return new Injection(service, read.clone(), List.copyOf(setHeaders), List.copyOf(headerRules), StreamReplacer.Table.of(bodyRules),
+                    StreamReplacer.Table.of(scrub), List.copyOf(pathSubs), List.copyOf(querySubs),
                     service.auth() == AuthType.QUERY ? cred : null);
         }
 

@@ -19,22 +19,63 @@ public final class StreamReplacer {
     public record Rule(byte[] from, byte[] to) {
     }
 
+    /**
+     * Rules prepared once for many streams: the longest pattern and the table of bytes that begin
+     * one. Immutable (the table is never written after {@link #of}); shared across threads.
+     */
+    public static final class Table {
+        private final List<Rule> rules;
+        private final int maxLen;
+        /** Bytes that begin some pattern: any other byte can neither start a match nor a held-back tail. */
+        private final boolean[] first = new boolean[256];
+        private final ByteProcessor findFirst = b -> !this.first[b & 0xff];
+
+        private Table(List<Rule> rules) {
+            this.rules = List.copyOf(rules);
+            int max = 0;
+            for (Rule r : this.rules) {
+                max = Math.max(max, r.from().length);
+                if (r.from().length > 0) {
+                    first[r.from()[0] & 0xff] = true;
+                }
+            }
+            this.maxLen = max;
+        }
+
+        public static Table of(List<Rule> rules) {
+            return new Table(rules);
+        }
+
+        public List<Rule> rules() {
+            return rules;
+        }
+
+        public boolean isEmpty() {
+            return rules.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "StreamReplacer.Table[" + rules.size() + " rules]"; // never the patterns: they are secrets
+        }
+    }
+
     private final List<Rule> rules;
     private final int maxLen;
-    /** Bytes that begin some pattern: any other byte can neither start a match nor a held-back tail. */
-    private final boolean[] first = new boolean[256];
-    private final ByteProcessor findFirst = b -> !first[b & 0xff];
+    private final boolean[] first;
+    private final ByteProcessor findFirst;
     private byte[] held = new byte[0];
     private int replaced;
 
     public StreamReplacer(List<Rule> rules) {
-        this.rules = List.copyOf(rules);
-        this.maxLen = rules.stream().mapToInt(r -> r.from().length).max().orElse(0);
-        for (Rule r : rules) {
-            if (r.from().length > 0) {
-                first[r.from()[0] & 0xff] = true;
-            }
-        }
+        this(Table.of(rules));
+    }
+
+    public StreamReplacer(Table table) {
+        this.rules = table.rules;
+        this.maxLen = table.maxLen;
+        this.first = table.first;
+        this.findFirst = table.findFirst;
     }
 
     /**
