@@ -171,4 +171,31 @@ class FastPathTest {
             assertThat(up.pendingRequests()).as("a request whose entry failed is never forwarded").isZero();
         }
     }
+
+    @Test
+    void aConnectWithACachedTokenToAServedHostNeedsNoBlockingAuthentication() throws Exception {
+        for (boolean fastPath : new boolean[] {true, false}) {
+            try (ProxyFixture fx = new ProxyFixture()) {
+                fx.fastPath = fastPath;
+                fx.start();
+                ScriptedUpstream up = fx.upstream();
+                fx.service("github", Map.of("host", "localhost", "port", up.port(), "auth", "bearer",
+                        "credential", "secret/data/github#token"));
+                String token = fx.token("agent-a");
+                URI uri = URI.create("https://localhost:" + up.port() + "/x");
+                for (int i = 0; i < 3; i++) {
+                    // a new client each time: a new connection, so a new CONNECT
+                    assertThat(fx.client(token).send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode()).isEqualTo(200);
+                    assertThat(up.takeRequest().header("Authorization")).isEqualTo("Bearer " + ProxyFixture.SECRET);
+                }
+                if (fastPath) {
+                    assertThat(fx.authenticateCalls.get()).as("only the first request, planned off the loop to fill the credential"
+                            + " and address caches; the three CONNECTs were answered from the token cache").isEqualTo(1);
+                } else {
+                    assertThat(fx.authenticateCalls.get()).as("every CONNECT and request authenticated off the loop").isGreaterThanOrEqualTo(6);
+                }
+            }
+        }
+    }
 }

@@ -63,6 +63,8 @@ final class ProxyFixture implements AutoCloseable {
     final List<String> blockingOnLoop = new CopyOnWriteArrayList<>();
     final AtomicInteger policyOnLoop = new AtomicInteger();
     final AtomicInteger policyOffLoop = new AtomicInteger();
+    /** Calls of the blocking {@code authenticate} (CONNECTs and requests whose token was not "cached"). */
+    final AtomicInteger authenticateCalls = new AtomicInteger();
     ProxyServer proxy;
     Path dir;
 
@@ -80,6 +82,7 @@ final class ProxyFixture implements AutoCloseable {
                     @Override
                     public ProxyPrincipal authenticate(String token) {
                         blocking("authenticate");
+                        authenticateCalls.incrementAndGet();
                         if (expiredTokens.contains(token)) {
                             throw Problems.tokenExpired().exception();
                         }

@@ -283,6 +283,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         String token = tokenFrom(req.headers());
         Exchange current = ex;
         current.incoming = new Planner.Incoming(current.id, null, "CONNECT", "https", host, port, null, remote());
+        Planner.ConnectPlan fast = rt.planner.planConnectIfCached(token, host, port);
+        if (fast != null) {
+            // token cached, host served: no hop to the executor (resumes after this read, as below)
+            ctx.executor().execute(() -> connectPlanned(current, host, port, token, fast, null));
+            return;
+        }
         CompletableFuture.supplyAsync(() -> {
             try {
                 return rt.planner.planConnect(token, host, port);
@@ -290,21 +296,23 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 auditConnectRefusal(current.incoming, e.problem());
                 throw e;
             }
-        }, rt.blocking).whenComplete((plan, err) -> ctx.executor().execute(() -> {
-            if (ex != current || !ctx.channel().isActive()) {
-                return;
-            }
-            current.releaseBuffered();
-            if (err != null) {
-                current.refuse(problemOf(err), true);
-                return;
-            }
-            registerSession(plan.principal().sessionId());
-            switch (plan) {
-                case Planner.ConnectPlan.Mitm m -> startMitm(host, port, token);
-                case Planner.ConnectPlan.Tunnel t -> startTunnel(t, port, current);
-            }
-        }));
+        }, rt.blocking).whenComplete((plan, err) -> ctx.executor().execute(() -> connectPlanned(current, host, port, token, plan, err)));
+    }
+
+    private void connectPlanned(Exchange current, String host, int port, String token, Planner.ConnectPlan plan, Throwable err) {
+        if (ex != current || !ctx.channel().isActive()) {
+            return;
+        }
+        current.releaseBuffered();
+        if (err != null) {
+            current.refuse(problemOf(err), true);
+            return;
+        }
+        registerSession(plan.principal().sessionId());
+        switch (plan) {
+            case Planner.ConnectPlan.Mitm m -> startMitm(host, port, token);
+            case Planner.ConnectPlan.Tunnel t -> startTunnel(t, port, current);
+        }
     }
 
     /** Registers this connection under {@code sessionId} once (not on every request of a keep-alive connection). */

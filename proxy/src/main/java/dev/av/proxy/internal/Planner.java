@@ -136,8 +136,7 @@ public final class Planner {
     public ConnectPlan planConnect(String token, String host, int port) {
         ProxyPrincipal principal = authenticate(token);
         ProxySettings s = settings.settings();
-        boolean hostKnown = catalog.services().stream().anyMatch(r -> r.scheme().equals("https") && r.port() == port && r.matchesHost(host));
-        if (hostKnown) {
+        if (servesHttps(host, port)) {
             return new ConnectPlan.Mitm(principal);
         }
         boolean tunnel = s.unmatchedHosts().equals("tunnel") && s.tunnelHosts().stream().anyMatch(h -> hostMatches(h, host));
@@ -145,6 +144,34 @@ public final class Planner {
             throw Problems.noService(host, port).exception();
         }
         return new ConnectPlan.Tunnel(principal, EgressGuard.resolve(resolver, host, s.upstreamAllowCidrs()));
+    }
+
+    /**
+     * CONNECT on the event loop: the MITM plan, exactly as {@link #planConnect} gives it, when the
+     * token is in the authenticator's cache and a service serves the host; otherwise null, having done
+     * nothing: a tunnel (which resolves the host), a refusal (which is audited) or a token to look up
+     * are left to {@link #planConnect} off the loop.
+     */
+    public ConnectPlan planConnectIfCached(String token, String host, int port) {
+        if (!fastPath || token == null || token.isEmpty()) {
+            return null;
+        }
+        ProxyPrincipal principal;
+        try {
+            principal = authenticator.authenticateIfCached(token);
+        } catch (ProblemException refused) {
+            return null; // expired, sealed: planConnect refuses it and audits the refusal
+        }
+        return principal != null && servesHttps(host, port) ? new ConnectPlan.Mitm(principal) : null;
+    }
+
+    private boolean servesHttps(String host, int port) {
+        for (ServiceRule r : catalog.services()) {
+            if (r.scheme().equals("https") && r.port() == port && r.matchesHost(host)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when the fast path is on and the audit sink records without blocking (a response entry may be recorded on the loop). */
