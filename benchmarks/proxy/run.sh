@@ -13,6 +13,7 @@
 # Env: BENCH (/work/shared/bench), AV_BENCH_STATE (/tmp/av-bench), REPS (1), TARGETS
 #      ("direct squid-bump av"), AV_LABEL (av's label in the table), AV_SERVER_ARGS (more flags for
 #      `av server -dev`, e.g. -dev-no-audit to measure without the default stdout audit device), AV_API (127.0.0.1:14391), AV_PROXY (127.0.0.1:14392),
+#      AV_WARM (30: seconds of keep-alive load that warm av's JIT before the first cell),
 #      AV_SERVER_JAVA_OPTS (JVM flags for the server only, e.g. a profiler agent), JFR=1 (record a JFR profile of av over the whole run into the work dir), AUDIT=1 (add a
 #      durable file audit device in the work dir: every proxied request then also waits for an
 #      fsync'd entry; the dev server's default device already writes every entry to stdout, which
@@ -64,10 +65,11 @@ TOKEN=$("$REPO/av" write -force -field=token agent-registry/agents/perfkit/token
 "$REPO/av" proxy ca > "$W/av-ca.pem"
 [ -s "$W/av-ca.pem" ] || { echo "no av CA" >&2; exit 1; }
 
-# --- warm av's JIT up (keep-alive and new connections) so its first cell is not a cold start
+# --- warm av's JIT up (keep-alive and new connections) so its first cell is not a cold start: the JIT
+#     keeps compiling for 20-30 s after start (measured: the first cell after 10 s of warm-up ran ~10 % slower)
 LG=$S/bin/loadgen-av
 if [ ! -x "$LG" ] || [ "$HERE/loadgen.go" -nt "$LG" ]; then go build -o "$LG" "$HERE/loadgen.go"; fi
-"$LG" -url https://localhost:8443/small -ca "$W/av-ca.pem" -proxy "http://perfkit:$TOKEN@$AV_PROXY" -c 16 -d "${AV_WARM:-10}" -warmup 0 >/dev/null
+"$LG" -url https://localhost:8443/small -ca "$W/av-ca.pem" -proxy "http://perfkit:$TOKEN@$AV_PROXY" -c 16 -d "${AV_WARM:-30}" -warmup 0 >/dev/null
 "$LG" -url https://localhost:8443/64k -ca "$W/av-ca.pem" -proxy "http://perfkit:$TOKEN@$AV_PROXY" -c 4 -d 3 -warmup 0 -new >/dev/null
 
 # --- measure, interleaved per repetition
