@@ -52,9 +52,9 @@ public final class ProxyServer implements AutoCloseable {
         java.util.function.Supplier<SslContext> listenerTls = o.tlsBind() == null ? null : memo(() -> listenerContext(o));
         this.runtime = new ProxyRuntime(planner, leaves, o.audit(), o.blocking(), listenerTls);
         this.boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandler());
-        // one event loop per core (Netty's default is two): fewer threads contending for the cores
-        // with the same work; measured in docs/perf.md ("Proxy: session 4")
-        int loops = o.eventLoopThreads() > 0 ? o.eventLoopThreads() : Runtime.getRuntime().availableProcessors();
+        // Netty's default, two event loops per core, unless configured (-Dav.proxy.eventLoops=N): one
+        // per core was no faster for small bodies and ~20 % slower for 64 KiB ones (docs/perf.md)
+        int loops = o.eventLoopThreads() > 0 ? o.eventLoopThreads() : Integer.getInteger("av.proxy.eventLoops", 0);
         this.workers = new MultiThreadIoEventLoopGroup(loops, Transport.ioHandler());
         try {
             this.listener = bootstrap(false).bind(o.bind()).sync().channel();
