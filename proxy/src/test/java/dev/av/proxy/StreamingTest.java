@@ -3,7 +3,6 @@ package dev.av.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.av.testing.net.ScriptedUpstream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,41 +84,7 @@ class StreamingTest {
         long size = 100L << 20;
         ScriptedUpstream up = fx.upstream((req, ex) -> ex.respond(200, "text/plain", Long.toString(req.bodyLength())));
         service(up);
-        InputStream generator = new InputStream() {
-            private long sent;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (sent == size) {
-                    return -1;
-                }
-                if (sent >= size / 2 && !upstreamHasStarted()) {
-                    throw new IOException("the upstream saw nothing after 50 MiB: the proxy is buffering the body");
-                }
-                int n = (int) Math.min(len, size - sent);
-                java.util.Arrays.fill(b, off, off + n, (byte) ('a' + (sent % 26)));
-                sent += n;
-                return n;
-            }
-
-            private boolean upstreamHasStarted() {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (up.bodyBytesReceived() < (1 << 20) && System.nanoTime() < deadline) {
-                    try {
-                        Thread.sleep(10);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                }
-                return up.bodyBytesReceived() >= (1 << 20);
-            }
-        };
+        InputStream generator = new UploadGenerator(size, up);
         HttpRequest req = HttpRequest.newBuilder(URI.create("https://localhost:" + up.port() + "/upload"))
                 .expectContinue(true)
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> generator), size))
