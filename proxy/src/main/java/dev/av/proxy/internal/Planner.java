@@ -225,24 +225,31 @@ public final class Planner {
             target = PathNormaliser.normalise(in.rawTarget());
             service = match(in);
             checkServiceLists(service, in.method(), target.path());
+            List<CredentialRef> refs = service.credentialRefs();
+            Cached cached = null;
             if (fast) {
-                // every later step that could block, checked before anything with a side effect
+                // every later step that could block, answered from memory before anything with a side
+                // effect; the credentials and address found here are the ones the plan uses
+                InetAddress address = cachedAddress(in.host(), settings.settings().upstreamAllowCidrs());
                 if (!policy.decidesWithoutBlocking(principal) || !authenticator.countsUseWithoutBlocking(principal)
-                        || cachedAddress(in.host(), settings.settings().upstreamAllowCidrs()) == null) {
+                        || address == null) {
                     throw WOULD_BLOCK;
                 }
-                for (CredentialRef ref : service.credentialRefs()) {
-                    if (credentials.cached(principal, ref.path()) == null) {
+                SecretData[] read = new SecretData[refs.size()];
+                for (int i = 0; i < read.length; i++) {
+                    read[i] = credentials.cached(principal, refs.get(i).path());
+                    if (read[i] == null) {
                         throw WOULD_BLOCK;
                     }
                 }
+                cached = new Cached(read, address);
             }
             List<String> granting = authorize(principal, in, service, target.path());
             boolean lastUse = authenticator.countUse(principal);
             ProxyAuditEvent.Request entry = new ProxyAuditEvent.Request(in.requestId(), principal, in.remote(), in.method(),
                     in.scheme(), in.host(), in.port(), target.path(), target.query(), service.name(), "allow", null,
                     clientToken(in), granting);
-            Plan plan = rewrite(in, principal, service, target, entry, lastUse, fast);
+            Plan plan = rewrite(in, principal, service, refs, target, entry, lastUse, cached);
             if (mode == Audit.ASYNC) {
                 // formatted here, written by the devices' writers: the caller forwards once it completed
                 return plan.withRecorded(audit.recordAsync(entry));
@@ -376,22 +383,23 @@ public final class Planner {
         return d instanceof AccessDecision.Allow allow ? allow.grantingPolicies() : List.of();
     }
 
-    private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, PathNormaliser.Target target,
-                         ProxyAuditEvent.Request entry, boolean lastUse, boolean fast) {
+    /** What the fast path found in memory: the service's credentials (in the order of its refs) and the upstream address. */
+    private record Cached(SecretData[] read, InetAddress address) {
+    }
+
+    /** {@code cached}: the fast path's credentials and address; null: read and resolve them (may block). */
+    private Plan rewrite(Incoming in, ProxyPrincipal principal, ServiceRule service, List<CredentialRef> refs,
+                         PathNormaliser.Target target, ProxyAuditEvent.Request entry, boolean lastUse, Cached cached) {
         ProxySettings s = settings.settings();
-        List<CredentialRef> refs = service.credentialRefs();
-        SecretData[] read = new SecretData[refs.size()];
-        Map<String, SecretData> byPath = refs.size() > 1 ? new HashMap<>() : null;
-        for (int i = 0; i < read.length; i++) {
-            String path = refs.get(i).path();
-            SecretData d = byPath == null ? null : byPath.get(path);
-            if (d == null) {
-                d = fast ? cachedOrBlock(principal, path) : readOrFail(principal, service, path, s);
-                if (byPath != null) {
-                    byPath.put(path, d);
-                }
+        SecretData[] read;
+        if (cached != null) {
+            read = cached.read();
+        } else {
+            read = new SecretData[refs.size()];
+            Map<String, SecretData> byPath = new HashMap<>();
+            for (int i = 0; i < read.length; i++) {
+                read[i] = byPath.computeIfAbsent(refs.get(i).path(), p -> readOrFail(principal, service, p, s));
             }
-            read[i] = d;
         }
         Injection inj = injections.get(service.name());
         if (inj == null || !inj.isFor(service, read)) {
@@ -412,15 +420,7 @@ public final class Planner {
         if (service.auth() == AuthType.QUERY) {
             query = withParam(query, service.queryParam(), inj.queryCredential());
         }
-        InetAddress address;
-        if (fast) {
-            address = cachedAddress(in.host(), s.upstreamAllowCidrs());
-            if (address == null) {
-                throw WOULD_BLOCK; // expired since the check above, before any side effect but the use count (none: no limit)
-            }
-        } else {
-            address = resolveAndRemember(in.host(), s.upstreamAllowCidrs());
-        }
+        InetAddress address = cached != null ? cached.address() : resolveAndRemember(in.host(), s.upstreamAllowCidrs());
         String uri = query == null ? path : path + "?" + query;
         return new Plan(in.requestId(), principal, service, in.scheme(), in.host(), in.port(), uri, inj.setHeaders(),
                 inj.headerRules(), inj.bodyRules(), inj.scrubRules(), address,
@@ -520,14 +520,6 @@ public final class Planner {
         public int hashCode() {
             return System.identityHashCode(this);
         }
-    }
-
-    private SecretData cachedOrBlock(ProxyPrincipal principal, String path) {
-        SecretData d = credentials.cached(principal, path);
-        if (d == null) {
-            throw WOULD_BLOCK; // expired since the check above; nothing has been recorded yet
-        }
-        return d;
     }
 
     private SecretData readOrFail(ProxyPrincipal principal, ServiceRule service, String path, ProxySettings s) {
