@@ -517,15 +517,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             HttpRequest up = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), p.uri());
             HttpHeaders h = up.headers();
             boolean upgrade = isUpgrade(req);
-            java.util.Set<String> injected = new java.util.HashSet<>();
-            p.setHeaders().forEach(e -> injected.add(e.getKey().toLowerCase(Locale.ROOT)));
             boolean chunked = HttpUtil.isTransferEncodingChunked(req);
             boolean hasBody = chunked || HttpUtil.isContentLengthSet(req);
             java.util.Set<String> connectionNamed = Headers.connectionOptions(req.headers().getAll(HttpHeaderNames.CONNECTION));
             for (Map.Entry<String, String> e : req.headers()) {
                 String name = e.getKey().toLowerCase(Locale.ROOT);
                 if (Headers.isHopByHopOrProxyScoped(name) || connectionNamed.contains(name) || name.equals("host")
-                        || name.equals("expect") || injected.contains(name)
+                        || name.equals("expect") || injects(p, name)
                         || name.equals("content-length") && bodyReplacer != null) {
                     continue;
                 }
@@ -967,6 +965,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         StreamReplacer r = new StreamReplacer(rules);
         return new String(concat(r.feed(value.getBytes(StandardCharsets.UTF_8)), r.finish()), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the plan sets header {@code lowerCaseName} itself (a service sets one or two: no set needed). */
+    private static boolean injects(Plan p, String lowerCaseName) {
+        for (Map.Entry<String, String> e : p.setHeaders()) {
+            if (e.getKey().equalsIgnoreCase(lowerCaseName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> addTo(List<String> list, String name) {
