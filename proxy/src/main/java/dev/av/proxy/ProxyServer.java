@@ -107,6 +107,11 @@ public final class ProxyServer implements AutoCloseable {
         return c != null ? c : ca.updateAndGet(x -> x != null ? x : caSource.get());
     }
 
+    /** The socket transport in use: {@code io_uring}, {@code epoll} or {@code nio}. */
+    public String transport() {
+        return Transport.CURRENT.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** The TLS engine in use: {@code OPENSSL} (BoringSSL via netty-tcnative) or {@code JDK}. */
     public SslProvider tlsProvider() {
         return provider;

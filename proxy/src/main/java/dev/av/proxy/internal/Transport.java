@@ -10,33 +10,62 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.util.Locale;
 
 /**
- * The socket transport: Linux epoll (Netty's native transport: fewer syscalls and no selector
- * wake-ups, so less CPU per proxied request) where it loads, Java NIO elsewhere or when
- * {@code -Dav.proxy.transport=nio} asks for it. Upstream connections use the transport of the client
- * connection whose event loop they share.
+ * The socket transport. Linux io_uring where the kernel allows it (one system call submits and reaps
+ * the sends and receives of many connections: the least CPU per proxied request), else Linux epoll,
+ * else Java NIO. {@code -Dav.proxy.transport=io_uring|epoll|nio} asks for one; a transport that does
+ * not load falls back to the next. Upstream connections use the transport of the client connection
+ * whose event loop they share.
  */
-public final class Transport {
+public enum Transport {
+    IO_URING, EPOLL, NIO;
 
-    /** True when the native epoll transport is in use. */
-    public static final boolean EPOLL = !"nio".equals(System.getProperty("av.proxy.transport")) && Epoll.isAvailable();
+    /** The transport this process uses, chosen once. */
+    public static final Transport CURRENT = choose(System.getProperty("av.proxy.transport", "io_uring"));
 
-    private Transport() {
+    static Transport choose(String asked) {
+        String wanted = asked.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        if (!wanted.equals("io_uring") && !wanted.equals("epoll") && !wanted.equals("nio")) {
+            throw new IllegalArgumentException("av.proxy.transport must be io_uring, epoll or nio, not '" + asked + "'");
+        }
+        if (wanted.equals("io_uring") && IoUring.isAvailable()) {
+            return IO_URING;
+        }
+        if (!wanted.equals("nio") && Epoll.isAvailable()) {
+            return EPOLL;
+        }
+        return NIO;
     }
 
     public static IoHandlerFactory ioHandler() {
-        return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return switch (CURRENT) {
+            case IO_URING -> IoUringIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory();
+        };
     }
 
     public static Class<? extends ServerChannel> serverChannel() {
-        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        return switch (CURRENT) {
+            case IO_URING -> IoUringServerSocketChannel.class;
+            case EPOLL -> EpollServerSocketChannel.class;
+            case NIO -> NioServerSocketChannel.class;
+        };
     }
 
     /** The client socket type that runs on the same event loop as {@code peer} (an HTTP/2 stream: its connection). */
     static Class<? extends Channel> socketChannelLike(Channel peer) {
         Channel socket = peer instanceof Http2StreamChannel stream ? stream.parent() : peer;
+        if (socket instanceof IoUringSocketChannel) {
+            return IoUringSocketChannel.class;
+        }
         return socket instanceof EpollSocketChannel ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }
