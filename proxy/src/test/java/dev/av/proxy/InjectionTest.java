@@ -161,4 +161,46 @@ class InjectionTest {
         assertThat(fx.secretReads.get()).isEqualTo(1);
         assertThat(up.connectionCount()).isEqualTo(1);
     }
+
+    @Test
+    void anIdlePooledUpstreamConnectionIsWatchedAndDroppedWhenTheUpstreamSendsWhatNobodyAskedFor() throws Exception {
+        var afterIdle = new java.util.concurrent.CompletableFuture<Integer>();
+        var clientHasTheAnswer = new java.util.concurrent.CountDownLatch(1);
+        ScriptedUpstream rude = fx.upstream((req, ex) -> {
+            ex.respond(200, "text/plain", "ok");
+            try {
+                clientHasTheAnswer.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                Thread.sleep(100);   // av returns the connection to its pool once the answer is written
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // a second response nobody asked for, while av holds the connection idle in its pool
+            ex.raw("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            afterIdle.complete(ex.rawIn().read());   // -1 once av closes its end
+            ex.closeAfter();
+        });
+        fx.service("rude", Map.of("host", "localhost", "port", rude.port(), "credential", "secret/data/github#token"));
+        var r = fx.client(token).send(HttpRequest.newBuilder(URI.create("https://localhost:" + rude.port() + "/once")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+        clientHasTheAnswer.countDown();
+        // no second request is sent: av notices the stray bytes on the idle connection by itself
+        assertThat(afterIdle.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(-1);
+    }
+
+    @Test
+    void aSecondResponseSentRightBehindTheFirstNeverReachesTheClientAndTheConnectionIsNotReused() throws Exception {
+        ScriptedUpstream doubled = fx.upstream((req, ex) ->
+                ex.raw("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray"));
+        fx.service("doubled", Map.of("host", "localhost", "port", doubled.port(), "credential", "secret/data/github#token"));
+        var client = fx.client(token);
+        for (int i = 0; i < 2; i++) {
+            var r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + doubled.port() + "/n/" + i)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok");
+        }
+        assertThat(doubled.connectionCount()).isEqualTo(2);
+    }
 }

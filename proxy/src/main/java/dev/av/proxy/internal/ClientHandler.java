@@ -399,6 +399,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         boolean reused;
         boolean retried;
         boolean responseStarted;
+        /** The upstream's whole response has been read (its last piece may still be on its way to the client). */
+        boolean responseDone;
         boolean skipInformational;
         int status;
         StreamReplacer bodyReplacer;
@@ -579,6 +581,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (responseDone) {
+                // more than the one response it owed: never forwarded, and the connection is not reused
+                ReferenceCountUtil.release(msg);
+                upstreamHandler.owner = null;
+                upstream.close();
+                return;
+            }
             if (msg instanceof HttpResponse r) {
                 onResponseHead(r);
             }
@@ -701,6 +710,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             unflushed = null;
+            responseDone = true;
             ctx.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
                     ctx.close();
@@ -801,7 +811,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void onUpstreamInactive() {
-            if (ex != this || state != State.FORWARDING) {
+            if (ex != this || state != State.FORWARDING || responseDone) {
+                // (a complete response still being written to the client: responseComplete drops the closed connection)
                 return;
             }
             if (!responseStarted && reused && !retried && requestBytes == 0 && requestDone) {

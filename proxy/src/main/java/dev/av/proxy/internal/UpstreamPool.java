@@ -37,7 +37,12 @@ final class UpstreamPool {
         return null;
     }
 
-    /** Returns a connection after a complete exchange. Call on {@code key.loop()}. */
+    /**
+     * Returns a connection after a complete exchange. Call on {@code key.loop()}. The idle connection
+     * keeps a read pending: the upstream closing it (or sending what nobody asked for) is seen at once
+     * and the connection dropped, and its read interest stays registered between exchanges (with
+     * epoll, otherwise two {@code epoll_ctl} calls per proxied request).
+     */
     void release(Key key, Channel ch) {
         ArrayDeque<Channel> q = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
         if (!ch.isActive() || q.size() >= MAX_IDLE_PER_KEY) {
@@ -45,6 +50,7 @@ final class UpstreamPool {
             return;
         }
         q.addFirst(ch);
+        ch.read();
     }
 
     /** Forgets a closed connection. Call on {@code key.loop()}. */
