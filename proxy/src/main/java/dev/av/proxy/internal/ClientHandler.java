@@ -146,7 +146,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         while (ex == null && !pipelined.isEmpty()) {
             dispatch(pipelined.poll());
         }
-        while (ex != null && ex.state != State.PLANNING && !pipelined.isEmpty() && !(pipelined.peek() instanceof HttpRequest)) {
+        // the rest of the request that just began (while it is planned, its exchange buffers it)
+        while (ex != null && !pipelined.isEmpty() && !(pipelined.peek() instanceof HttpRequest)) {
             dispatch(pipelined.poll());
         }
         if (ex == null || ex.state != State.PLANNING && !ex.requestDone) {
@@ -424,6 +425,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         void onClientContent(HttpContent c) {
             if (c instanceof LastHttpContent) {
                 requestDone = true;
+                readAhead();
             }
             switch (state) {
                 case PLANNING -> buffered.add(c);
@@ -544,6 +546,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             return up;
+        }
+
+        /**
+         * Once the whole request is in, the connection keeps one read pending while the request is
+         * planned and answered: its read interest stays registered (with epoll, otherwise removed and
+         * added again around every request) and a client that goes away is noticed at once. What a
+         * pipelining client sends meanwhile waits in {@code pipelined}, and no further read is asked
+         * for until this exchange ends. Not for CONNECT or an upgrade, whose next bytes belong to
+         * another protocol, nor for an HTTP/2 stream, which has no next request.
+         */
+        private void readAhead() {
+            if (!h2 && pipelined.isEmpty() && !req.method().equals(HttpMethod.CONNECT) && !isUpgrade(req)) {
+                ctx.read();
+            }
         }
 
         private void writeUpstream(HttpContent c, boolean thenRead) {
