@@ -48,6 +48,10 @@ class ServerProcessTest {
             assertThat(address).as(String.join("\n", banner) + Files.readString(home.resolve("stderr.txt")))
                     .startsWith("http://127.0.0.1:");
             assertThat(banner).contains("Root Token: avs.process-root");
+            // on Linux: io_uring where the kernel allows it (else epoll), and BoringSSL, never a silent fall back to the JDK's TLS
+            String engine = System.getProperty("os.name").startsWith("Linux") ? "Proxy Engine: (io_uring|epoll) sockets, BoringSSL TLS"
+                    : "Proxy Engine: (io_uring|epoll|nio) sockets, (BoringSSL|JDK) TLS";
+            assertThat(banner).anyMatch(l -> l.strip().matches(engine));
             assertThat(banner.stream().filter(l -> l.strip().startsWith("$ ") && l.contains("./av ")).count()).isEqualTo(3);
             assertThat(home.resolve("token")).hasContent("avs.process-root");
 

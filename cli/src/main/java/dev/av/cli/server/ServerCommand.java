@@ -143,6 +143,7 @@ public final class ServerCommand extends BaseCommand {
         out.println();
         out.println("             Api Address: " + addr);
         out.println("           Proxy Address: " + cfg.proxyListenAddress());
+        out.println("            Proxy Engine: " + server.bean(dev.av.server.proxy.ProxyService.class).engines());
         out.println("                 Storage: " + cfg.storage().describe());
         out.println();
         out.println("==> av server started! Log data will stream in below:");

@@ -71,6 +71,16 @@ public final class ProxyService implements AutoCloseable {
         return server.address();
     }
 
+    /**
+     * The engines in use, as the server banner prints them: the socket transport ({@code io_uring},
+     * {@code epoll} or {@code nio}) and the TLS engine ({@code BoringSSL} through netty-tcnative, or
+     * {@code JDK} when the native library did not load).
+     */
+    public String engines() {
+        String tls = server.tlsProvider() == io.netty.handler.ssl.SslProvider.JDK ? "JDK" : "BoringSSL";
+        return server.transport() + " sockets, " + tls + " TLS";
+    }
+
     /** {@code host:port} as clients should use it. */
     public String hostPort() {
         InetSocketAddress a = server.address();
