@@ -600,8 +600,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             if (responseDone) {
                 // more than the one response it owed: never forwarded, and the connection is not reused
                 ReferenceCountUtil.release(msg);
-                upstreamHandler.owner = null;
-                upstream.close();
+                dropUpstream();
                 return;
             }
             if (msg instanceof HttpResponse r) {
