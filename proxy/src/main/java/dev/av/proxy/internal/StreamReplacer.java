@@ -19,25 +19,38 @@ public final class StreamReplacer {
     }
 
     /**
-     * Rules prepared once for many streams: the longest pattern and the table of bytes that begin
-     * one. Immutable (the table is never written after {@link #of}); shared across threads.
+     * Rules prepared once for many streams: the longest and shortest pattern and the tables of bytes
+     * that begin one and that occur near the start of one. Immutable (the tables are never written
+     * after {@link #of}); shared across threads.
      */
     public static final class Table {
         private final List<Rule> rules;
         private final int maxLen;
         /** Bytes that begin some pattern: any other byte can neither start a match nor a held-back tail. */
         private final boolean[] first = new boolean[256];
+        /** The stride of {@link #containsMatch}: the shortest non-empty pattern's length, at most 64 (0: none). */
+        private final int stride;
+        /** Per byte: bit k is set when some pattern has that byte at offset k (k below {@link #stride}). */
+        private final long[] offsetsOf = new long[256];
 
         private Table(List<Rule> rules) {
             this.rules = List.copyOf(rules);
             int max = 0;
+            int min = Integer.MAX_VALUE;
             for (Rule r : this.rules) {
                 max = Math.max(max, r.from().length);
                 if (r.from().length > 0) {
                     first[r.from()[0] & 0xff] = true;
+                    min = Math.min(min, r.from().length);
                 }
             }
             this.maxLen = max;
+            this.stride = min == Integer.MAX_VALUE ? 0 : Math.min(min, 64);
+            for (Rule r : this.rules) {
+                for (int k = 0; k < stride && k < r.from().length; k++) {
+                    offsetsOf[r.from()[k] & 0xff] |= 1L << k;
+                }
+            }
         }
 
         public static Table of(List<Rule> rules) {
@@ -61,6 +74,8 @@ public final class StreamReplacer {
     private final List<Rule> rules;
     private final int maxLen;
     private final boolean[] first;
+    private final int stride;
+    private final long[] offsetsOf;
     private byte[] held = new byte[0];
     private int replaced;
 
@@ -72,6 +87,8 @@ public final class StreamReplacer {
         this.rules = table.rules;
         this.maxLen = table.maxLen;
         this.first = table.first;
+        this.stride = table.stride;
+        this.offsetsOf = table.offsetsOf;
     }
 
     /**
@@ -110,18 +127,26 @@ public final class StreamReplacer {
         return Unpooled.wrappedBuffer(feed(bytes));
     }
 
+    /**
+     * Whether a whole pattern lies in {@code in[start, end)}. Looks at every {@link #stride}-th byte
+     * only: a pattern at least {@code stride} long that starts at {@code s} covers {@code stride}
+     * consecutive positions, exactly one of which is sampled, say at {@code s + k}; the byte there is
+     * then the pattern's k-th, so {@code offsetsOf[byte]} has bit k set and {@code s} is checked in full.
+     * A body without secret-looking bytes costs {@code length / stride} table lookups.
+     */
     private boolean containsMatch(ByteBuf in, int start, int end) {
-        if (start >= end) {
+        if (stride == 0 || end - start < stride) {
             return false;
         }
-        // A plain loop over the bytes, not ByteBuf.forEachByte with a processor: that call site also
+        // Plain loops over the bytes, not ByteBuf.forEachByte with a processor: that call site also
         // sees the HTTP codec's processors, and once the JIT finds it megamorphic every byte costs a
         // virtual call (measured: 64 KiB responses took twice the CPU per request).
         if (in.hasArray()) {
             byte[] a = in.array();
             int off = in.arrayOffset();
-            for (int i = start; i < end; i++) {
-                if (first[a[off + i] & 0xff] && matchAt(in, i, end)) {
+            for (int p = start + stride - 1; p < end; p += stride) {
+                long offsets = offsetsOf[a[off + p] & 0xff];
+                if (offsets != 0 && candidateMatches(in, offsets, p, start, end)) {
                     return true;
                 }
             }
@@ -129,16 +154,29 @@ public final class StreamReplacer {
         }
         if (in.nioBufferCount() == 1) {
             java.nio.ByteBuffer b = in.nioBuffer(start, end - start);
-            int base = b.position();
-            for (int j = 0, n = end - start; j < n; j++) {
-                if (first[b.get(base + j) & 0xff] && matchAt(in, start + j, end)) {
+            int base = b.position() - start;
+            for (int p = start + stride - 1; p < end; p += stride) {
+                long offsets = offsetsOf[b.get(base + p) & 0xff];
+                if (offsets != 0 && candidateMatches(in, offsets, p, start, end)) {
                     return true;
                 }
             }
             return false;
         }
-        for (int i = start; i < end; i++) {
-            if (first[in.getByte(i) & 0xff] && matchAt(in, i, end)) {
+        for (int p = start + stride - 1; p < end; p += stride) {
+            long offsets = offsetsOf[in.getByte(p) & 0xff];
+            if (offsets != 0 && candidateMatches(in, offsets, p, start, end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Checks each start {@code p - k} for the offsets k set in {@code offsets}. */
+    private boolean candidateMatches(ByteBuf in, long offsets, int p, int start, int end) {
+        for (long o = offsets; o != 0; o &= o - 1) {
+            int s = p - Long.numberOfTrailingZeros(o);
+            if (s >= start && first[in.getByte(s) & 0xff] && matchAt(in, s, end)) {
                 return true;
             }
         }
@@ -148,7 +186,7 @@ public final class StreamReplacer {
     private boolean matchAt(ByteBuf in, int at, int end) {
         for (Rule r : rules) {
             byte[] p = r.from();
-            if (at + p.length <= end) {
+            if (p.length > 0 && at + p.length <= end) {
                 boolean eq = true;
                 for (int k = 0; k < p.length && eq; k++) {
                     eq = in.getByte(at + k) == p[k];

@@ -97,6 +97,53 @@ class StreamReplacerTest {
     }
 
     @Test
+    void patternsOfDifferentLengthsAreFoundInHeapDirectAndCompositeChunksAsInOneChunk() {
+        // a small alphabet puts many bytes of each pattern at every sampled position: the strided
+        // scan's candidates are checked in all three buffer kinds, against the byte[] path in one piece
+        List<StreamReplacer.Rule> rules = List.of(
+                new StreamReplacer.Rule("abca".getBytes(StandardCharsets.UTF_8), "####".getBytes(StandardCharsets.UTF_8)),
+                new StreamReplacer.Rule("cabbage".getBytes(StandardCharsets.UTF_8), "%%%%%%%".getBytes(StandardCharsets.UTF_8)),
+                new StreamReplacer.Rule("bacabacabbacbbbaaacc".getBytes(StandardCharsets.UTF_8),
+                        "@@@@@@@@@@@@@@@@@@@@".getBytes(StandardCharsets.UTF_8)));
+        Random random = new Random(11);
+        for (int round = 0; round < 300; round++) {
+            byte[] all = new byte[1 + random.nextInt(400)];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (byte) "abcge ".charAt(random.nextInt(6));
+            }
+            StreamReplacer whole = new StreamReplacer(rules);
+            byte[] expected = concat(whole.feed(all), whole.finish());
+            StreamReplacer r = new StreamReplacer(rules);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int at = 0;
+            while (at < all.length) {
+                int n = Math.min(all.length - at, 1 + random.nextInt(90));
+                ByteBuf in = switch (round % 3) {
+                    case 0 -> Unpooled.buffer(n + 5).writerIndex(5).readerIndex(5).writeBytes(all, at, n);
+                    case 1 -> Unpooled.directBuffer(n + 5).writerIndex(5).readerIndex(5).writeBytes(all, at, n);
+                    default -> Unpooled.wrappedBuffer(Unpooled.copiedBuffer(all, at, n / 2),
+                            Unpooled.directBuffer(n).writeBytes(all, at + n / 2, n - n / 2));
+                };
+                ByteBuf got = r.feed(in);
+                byte[] b = new byte[got.readableBytes()];
+                got.readBytes(b);
+                got.release();
+                out.writeBytes(b);
+                at += n;
+            }
+            out.writeBytes(r.finish());
+            assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
+                    .as("round %d", round).isEqualTo(new String(expected, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void aBufferWithoutAnyPatternIsForwardedWithoutCopying() {
         StreamReplacer r = scrubbing("s3cr3t-value");
         ByteBuf in = Unpooled.directBuffer(64).writeBytes("xxxxxxxxxxxxxxxxxxxxxx".getBytes(StandardCharsets.UTF_8));
