@@ -33,6 +33,7 @@ public final class ProxyServer implements AutoCloseable {
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final int eventLoops;
     private final Channel listener;
     private final Channel tlsListener;
     private final ProxyRuntime runtime;
@@ -52,10 +53,11 @@ public final class ProxyServer implements AutoCloseable {
         java.util.function.Supplier<SslContext> listenerTls = o.tlsBind() == null ? null : memo(() -> listenerContext(o));
         this.runtime = new ProxyRuntime(planner, leaves, o.audit(), o.blocking(), listenerTls);
         this.boss = new MultiThreadIoEventLoopGroup(1, Transport.ioHandler());
-        // Netty's default, two event loops per core, unless configured (-Dav.proxy.eventLoops=N): one
-        // per core was no faster for small bodies and ~20 % slower for 64 KiB ones (docs/perf.md)
+        // one event loop per core on io_uring, two on epoll and NIO (Transport.defaultEventLoops),
+        // unless configured (ProxyOptions, or -Dav.proxy.eventLoops=N)
         int loops = o.eventLoopThreads() > 0 ? o.eventLoopThreads() : Integer.getInteger("av.proxy.eventLoops", 0);
-        this.workers = new MultiThreadIoEventLoopGroup(loops, Transport.ioHandler());
+        this.eventLoops = loops > 0 ? loops : Transport.CURRENT.defaultEventLoops(io.netty.util.NettyRuntime.availableProcessors());
+        this.workers = new MultiThreadIoEventLoopGroup(eventLoops, Transport.ioHandler());
         try {
             this.listener = bootstrap(false).bind(o.bind()).sync().channel();
             this.tlsListener = o.tlsBind() == null ? null : bootstrap(true).bind(o.tlsBind()).sync().channel();
@@ -105,6 +107,11 @@ public final class ProxyServer implements AutoCloseable {
     public ProxyCa ca() {
         ProxyCa c = ca.get();
         return c != null ? c : ca.updateAndGet(x -> x != null ? x : caSource.get());
+    }
+
+    /** How many event loops serve the connections. */
+    public int eventLoops() {
+        return eventLoops;
     }
 
     /** The socket transport in use: {@code io_uring}, {@code epoll} or {@code nio}. */

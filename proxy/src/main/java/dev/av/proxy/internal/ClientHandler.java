@@ -743,6 +743,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             unflushed = null;
             ctx.flush();
+            if (ctx.channel().isWritable()) {
+                // the client's outbound buffer is below its high-water mark: read on now rather than one
+                // event-loop turn later, when the write completes (a 64 KiB body is several reads)
+                w.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                upstream.read();
+                return;
+            }
+            // a slow client: the next read waits until what was written has gone out
             w.addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
                     ctx.close();

@@ -44,6 +44,19 @@ public enum Transport {
         return NIO;
     }
 
+    /**
+     * Event loops when none are configured, for {@code cores} processors: one per core with
+     * io_uring, whose loops each submit and reap many connections' operations per system call, so
+     * fewer loops mean larger batches and fewer threads parking and waking (measured on 2 cores,
+     * small bodies at 16 connections: 41-43 us of CPU per request with 2 loops, 50-62 with 4);
+     * Netty's two per core with epoll and NIO, where one per core was ~20 % slower for 64 KiB
+     * bodies (docs/perf.md, sessions 4 and 6).
+     */
+    public int defaultEventLoops(int cores) {
+        int n = Math.max(1, cores);
+        return this == IO_URING ? n : 2 * n;
+    }
+
     public static IoHandlerFactory ioHandler() {
         return switch (CURRENT) {
             case IO_URING -> IoUringIoHandler.newFactory();

@@ -73,12 +73,13 @@ public final class ProxyService implements AutoCloseable {
 
     /**
      * The engines in use, as the server banner prints them: the socket transport ({@code io_uring},
-     * {@code epoll} or {@code nio}) and the TLS engine ({@code BoringSSL} through netty-tcnative, or
-     * {@code JDK} when the native library did not load).
+     * {@code epoll} or {@code nio}), how many event loops, and the TLS engine ({@code BoringSSL}
+     * through netty-tcnative, or {@code JDK} when the native library did not load).
      */
     public String engines() {
         String tls = server.tlsProvider() == io.netty.handler.ssl.SslProvider.JDK ? "JDK" : "BoringSSL";
-        return server.transport() + " sockets, " + tls + " TLS";
+        int loops = server.eventLoops();
+        return server.transport() + " sockets, " + loops + (loops == 1 ? " event loop, " : " event loops, ") + tls + " TLS";
     }
 
     /** {@code host:port} as clients should use it. */
