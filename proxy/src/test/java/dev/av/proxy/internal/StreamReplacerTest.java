@@ -97,19 +97,39 @@ class StreamReplacerTest {
     }
 
     @Test
-    void patternsOfDifferentLengthsAreFoundInHeapDirectAndCompositeChunksAsInOneChunk() {
-        // a small alphabet puts many bytes of each pattern at every sampled position: the strided
-        // scan's candidates are checked in all three buffer kinds, against the byte[] path in one piece
-        List<StreamReplacer.Rule> rules = List.of(
-                new StreamReplacer.Rule("abca".getBytes(StandardCharsets.UTF_8), "####".getBytes(StandardCharsets.UTF_8)),
-                new StreamReplacer.Rule("cabbage".getBytes(StandardCharsets.UTF_8), "%%%%%%%".getBytes(StandardCharsets.UTF_8)),
-                new StreamReplacer.Rule("bacabacabbacbbbaaacc".getBytes(StandardCharsets.UTF_8),
-                        "@@@@@@@@@@@@@@@@@@@@".getBytes(StandardCharsets.UTF_8)));
+    void shortPatternsAreFoundInHeapDirectAndCompositeChunksAsInOneChunk() {
+        // shortest pattern below SAMPLED_MIN_STRIDE: every byte is looked at
+        sameAsOneChunk(List.of(rule("abca", '#'), rule("cabbage", '%'), rule("bacabacabbacbbbaaacc", '@')));
+    }
+
+    @Test
+    void longPatternsAreFoundBySamplingInHeapDirectAndCompositeChunksAsInOneChunk() {
+        // shortest pattern 8 long: every 8th byte is sampled and its candidates checked
+        assertThat(StreamReplacer.SAMPLED_MIN_STRIDE).isEqualTo(8);
+        sameAsOneChunk(List.of(rule("cabbagea", '#'), rule("abcabcabcabcab", '%'), rule("bacabacabbacbbbaaacc", '@')));
+    }
+
+    private static StreamReplacer.Rule rule(String from, char to) {
+        return new StreamReplacer.Rule(from.getBytes(StandardCharsets.UTF_8), String.valueOf(to).repeat(from.length()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A small alphabet puts many bytes of each pattern at every looked-at position: the scan's
+     * candidates are checked in all three buffer kinds, against the byte[] path fed in one piece.
+     */
+    private static void sameAsOneChunk(List<StreamReplacer.Rule> rules) {
         Random random = new Random(11);
         for (int round = 0; round < 300; round++) {
             byte[] all = new byte[1 + random.nextInt(400)];
             for (int i = 0; i < all.length; i++) {
                 all[i] = (byte) "abcge ".charAt(random.nextInt(6));
+            }
+            for (int planted = random.nextInt(4); planted > 0; planted--) {
+                // long patterns hardly ever occur by chance: some are written in at random places
+                byte[] p = rules.get(random.nextInt(rules.size())).from();
+                if (p.length <= all.length) {
+                    System.arraycopy(p, 0, all, random.nextInt(all.length - p.length + 1), p.length);
+                }
             }
             StreamReplacer whole = new StreamReplacer(rules);
             byte[] expected = concat(whole.feed(all), whole.finish());
