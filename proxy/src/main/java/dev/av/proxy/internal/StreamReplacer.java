@@ -32,8 +32,6 @@ public final class StreamReplacer {
         private final int stride;
         /** Per byte: bit k is set when some pattern has that byte at offset k (k below {@link #stride}). */
         private final long[] offsetsOf = new long[256];
-        /** Per byte: bit 0 set when some pattern begins with it (the byte-by-byte scan's table). */
-        private final long[] firstOnly = new long[256];
 
         private Table(List<Rule> rules) {
             this.rules = List.copyOf(rules);
@@ -48,9 +46,6 @@ public final class StreamReplacer {
             }
             this.maxLen = max;
             this.stride = min == Integer.MAX_VALUE ? 0 : Math.min(min, 64);
-            for (int c = 0; c < 256; c++) {
-                firstOnly[c] = first[c] ? 1L : 0L;
-            }
             for (Rule r : this.rules) {
                 for (int k = 0; k < stride && k < r.from().length; k++) {
                     offsetsOf[r.from()[k] & 0xff] |= 1L << k;
@@ -84,7 +79,6 @@ public final class StreamReplacer {
     private final boolean[] first;
     private final int stride;
     private final long[] offsetsOf;
-    private final long[] firstOnly;
     private byte[] held = new byte[0];
     private int replaced;
 
@@ -98,7 +92,6 @@ public final class StreamReplacer {
         this.first = table.first;
         this.stride = table.stride;
         this.offsetsOf = table.offsetsOf;
-        this.firstOnly = table.firstOnly;
     }
 
     /**
@@ -151,30 +144,17 @@ public final class StreamReplacer {
         if (stride == 0 || end - start < stride) {
             return false;
         }
-        // below SAMPLED_MIN_STRIDE sampling gains little and most samples turn up candidates: every
-        // byte is looked at (step 1: offset 0 only, i.e. the bytes that begin a pattern)
-        int step = stride >= SAMPLED_MIN_STRIDE ? stride : 1;
-        long[] offsets = stride >= SAMPLED_MIN_STRIDE ? offsetsOf : firstOnly;
         // Plain loops over the bytes, not ByteBuf.forEachByte with a processor: that call site also
         // sees the HTTP codec's processors, and once the JIT finds it megamorphic every byte costs a
-        // virtual call (measured: 64 KiB responses took twice the CPU per request).
+        // virtual call (measured: 64 KiB responses took twice the CPU per request). A buffer of several
+        // parts (rare here: the decoders merge what they accumulate) is read through a merged copy.
         java.nio.ByteBuffer b = in.hasArray() ? java.nio.ByteBuffer.wrap(in.array(), in.arrayOffset() + start, end - start)
-                : in.nioBufferCount() == 1 ? in.nioBuffer(start, end - start) : null;
-        if (b == null) {
-            for (int p = start + step - 1; p < end; p += step) {
-                for (long o = offsets[in.getByte(p) & 0xff]; o != 0; o &= o - 1) {
-                    int s = p - Long.numberOfTrailingZeros(o);
-                    if (s >= start && first[in.getByte(s) & 0xff] && matchAt(in, s, end)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
+                : in.nioBuffer(start, end - start);
         // positions relative to start from here: b's index of in[start + i] is base + i
         int base = b.position();
         int n = end - start;
-        if (step == 1) {
+        if (stride < SAMPLED_MIN_STRIDE) {
+            // sampling gains little for short patterns and most samples would turn up candidates
             for (int i = 0; i < n; i++) {
                 if (first[b.get(base + i) & 0xff] && matchAt(in, start + i, end)) {
                     return true;
@@ -182,8 +162,8 @@ public final class StreamReplacer {
             }
             return false;
         }
-        for (int p = step - 1; p < n; p += step) {
-            for (long o = offsets[b.get(base + p) & 0xff]; o != 0; o &= o - 1) {
+        for (int p = stride - 1; p < n; p += stride) {
+            for (long o = offsetsOf[b.get(base + p) & 0xff]; o != 0; o &= o - 1) {
                 int s = p - Long.numberOfTrailingZeros(o);
                 if (s >= 0 && first[b.get(base + s) & 0xff] && matchAt(in, start + s, end)) {
                     return true;
