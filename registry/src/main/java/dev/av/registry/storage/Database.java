@@ -101,6 +101,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an update-else-insert {@code work} in one transaction, and once more if a concurrent
+     * writer inserted the same key between its update and its insert (a unique violation, SQLSTATE
+     * 23505 on H2 and PostgreSQL): the second run's update finds that row. Last writer wins.
+     */
+    public static <T> T upsert(DataSource ds, SqlWork<T> work) {
+        try {
+            return inTransaction(ds, work);
+        } catch (AvException e) {
+            if (e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return inTransaction(ds, work);
+            }
+            throw e;
+        }
+    }
+
     /** Wraps a JDBC failure without echoing statement parameters (which may hold secrets). */
     public static AvException storageError(SQLException e) {
         return new AvException(AvException.Kind.INTERNAL, "storage error (" + e.getSQLState() + ")", e);

@@ -128,8 +128,9 @@ public final class PolicyStore {
         return names;
     }
 
+    /** Creates or replaces a policy; of concurrent writers (also of a new name) the last wins, as in Vault. */
     public void put(String kind, String name, String body) {
-        Database.inTransaction(dataSource, c -> {
+        Database.upsert(dataSource, c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE av_policies SET body = ?, updated_at = ? WHERE kind = ? AND name = ?")) {

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a credential for a proxied request with a token minted for that one read, never with the
@@ -43,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PipelineCredentialSource implements CredentialSource {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineCredentialSource.class);
     static final Duration EPHEMERAL_TTL = Duration.ofMinutes(1);
     static final String POLICY_PREFIX = "av-proxy-read-";
 
@@ -105,6 +108,8 @@ final class PipelineCredentialSource implements CredentialSource {
                     .restrictions(restrictions(path))
                     .build(), parent.numUses() == 0 ? parent : null, true);
         } catch (RuntimeException e) {
+            // the failure's class and message only (storage errors carry no statement parameters)
+            LOG.warn("proxy credential read of {}: no ephemeral token could be minted: {}", path, e.toString());
             throw Problems.credentialUnavailable(path, "no ephemeral token could be minted for the read").exception();
         }
         ApiResponse r = pipeline.get().handle(new ApiRequest("GET", "/v1/" + path, null, new byte[0], null,

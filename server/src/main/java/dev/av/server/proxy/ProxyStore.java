@@ -55,7 +55,7 @@ public final class ProxyStore {
     public void putService(ServiceRule rule) {
         String json = new String(Json.write(rule.toMap()), StandardCharsets.UTF_8);
         long now = clock.millis();
-        Database.inTransaction(ds, c -> {
+        Database.upsert(ds, c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_services SET config = ?, updated_at = ? WHERE name = ?")) {
                 ps.setString(1, json);
@@ -99,7 +99,7 @@ public final class ProxyStore {
     public void putSettings(ProxySettings s) {
         String json = new String(Json.write(s.toMap()), StandardCharsets.UTF_8);
         long now = clock.millis();
-        Database.inTransaction(ds, c -> {
+        Database.upsert(ds, c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_settings SET config = ?, updated_at = ? WHERE id = 1")) {
                 ps.setString(1, json);
