@@ -20,6 +20,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,6 +35,7 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final int eventLoops;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Channel listener;
     private final Channel tlsListener;
     private final ProxyRuntime runtime;
@@ -142,11 +144,14 @@ public final class ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         listener.close().syncUninterruptibly();
         if (tlsListener != null) {
             tlsListener.close().syncUninterruptibly();
         }
-        runtime.closePool();
+        runtime.closeAll(Duration.ofSeconds(2));
         shutdownGroups();
     }
 

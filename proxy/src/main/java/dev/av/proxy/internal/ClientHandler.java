@@ -364,6 +364,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        rt.track(ch);
                         ch.pipeline().addLast(new IdleStateHandler(0, 0, s.idleTimeout().toSeconds(), TimeUnit.SECONDS),
                                 new RelayHandler(ctx.channel()));
                     }
@@ -474,6 +475,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            rt.track(ch);
                             ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, s.idleTimeout().toSeconds(), TimeUnit.SECONDS));
                             if (p.tls() != null) {
                                 ch.pipeline().addLast("tls", p.tls().newHandler(ch.alloc(), p.host(), p.port()));

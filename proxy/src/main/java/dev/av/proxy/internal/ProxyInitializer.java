@@ -32,6 +32,7 @@ public final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        rt.track(ch);
         if (tlsListener) {
             ch.pipeline().addLast("listener-tls", rt.listenerTls.get().newHandler(ch.alloc()));
         }

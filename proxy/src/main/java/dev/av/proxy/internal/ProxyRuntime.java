@@ -3,8 +3,12 @@ package dev.av.proxy.internal;
 import dev.av.proxy.ProxyAuditSink;
 import dev.av.proxy.tls.LeafCache;
 import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.handler.ssl.SslContext;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +27,7 @@ public final class ProxyRuntime {
     final ProxyAuditSink audit;
     final Executor blocking;
     final java.util.function.Supplier<SslContext> listenerTls;
+    private final ChannelGroup open = new DefaultChannelGroup("av-proxy", GlobalEventExecutor.INSTANCE);
     private final ConcurrentHashMap<String, Set<Channel>> sessions = new ConcurrentHashMap<>();
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
@@ -78,7 +83,16 @@ public final class ProxyRuntime {
         return sessions.size();
     }
 
-    public void closePool() {
-        pool.closeAll();
+    /** Remembers an open connection (client or upstream) until it closes, so that {@link #closeAll} reaches it. */
+    void track(Channel ch) {
+        open.add(ch);
+    }
+
+    /**
+     * Closes every client and upstream connection and waits (up to {@code timeout}) for them to be
+     * closed, so that the event loops can stop afterwards without connections still closing on them.
+     */
+    public void closeAll(Duration timeout) {
+        open.close().awaitUninterruptibly(timeout.toMillis());
     }
 }

@@ -61,10 +61,4 @@ final class UpstreamPool {
         }
     }
 
-    void closeAll() {
-        idle.forEach((k, q) -> k.loop().execute(() -> {
-            q.forEach(Channel::close);
-            q.clear();
-        }));
-    }
 }
