@@ -45,16 +45,18 @@ public enum Transport {
     }
 
     /**
-     * Event loops when none are configured, for {@code cores} processors: one per core with
+     * Event loops when none are configured, for {@code cores} processors: one per two cores with
      * io_uring, whose loops each submit and reap many connections' operations per system call, so
-     * fewer loops mean larger batches and fewer threads parking and waking (measured on 2 cores,
-     * small bodies at 16 connections: 41-43 us of CPU per request with 2 loops, 50-62 with 4);
-     * Netty's two per core with epoll and NIO, where one per core was ~20 % slower for 64 KiB
-     * bodies (docs/perf.md, sessions 4 and 6).
+     * fewer loops mean larger batches, fewer threads parking and waking, and cores left for the
+     * kernel's TCP work and for the processes at either end (measured on 2 cores beside the load
+     * generator and the upstream, 16 connections: 1 loop 20.5k req/s at 33 us of CPU per request
+     * for small bodies and 6.7k at 98 us for 64 KiB, 2 loops 16.0k at 56 us and 4.1k at 206 us;
+     * session 6 had 2 loops ahead of 4). Netty's two per core with epoll and NIO, where one per core
+     * was ~20 % slower for 64 KiB bodies (docs/perf.md, sessions 4, 6 and 7).
      */
     public int defaultEventLoops(int cores) {
         int n = Math.max(1, cores);
-        return this == IO_URING ? n : 2 * n;
+        return this == IO_URING ? Math.max(1, n / 2) : 2 * n;
     }
 
     public static IoHandlerFactory ioHandler() {

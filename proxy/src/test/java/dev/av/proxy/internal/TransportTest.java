@@ -41,12 +41,14 @@ class TransportTest {
     }
 
     @Test
-    void ioUringRunsOneEventLoopPerCoreAndTheOthersTwo() {
-        assertThat(Transport.IO_URING.defaultEventLoops(2)).isEqualTo(2);
-        assertThat(Transport.IO_URING.defaultEventLoops(16)).isEqualTo(16);
+    void ioUringRunsOneEventLoopPerTwoCoresAndTheOthersTwoPerCore() {
+        assertThat(Transport.IO_URING.defaultEventLoops(2)).isEqualTo(1);
+        assertThat(Transport.IO_URING.defaultEventLoops(3)).isEqualTo(1);
+        assertThat(Transport.IO_URING.defaultEventLoops(16)).isEqualTo(8);
         assertThat(Transport.EPOLL.defaultEventLoops(2)).isEqualTo(4);
         assertThat(Transport.NIO.defaultEventLoops(3)).isEqualTo(6);
         assertThat(Transport.IO_URING.defaultEventLoops(0)).as("never none").isEqualTo(1);
+        assertThat(Transport.IO_URING.defaultEventLoops(1)).as("never none").isEqualTo(1);
     }
 
     @Test
