@@ -163,8 +163,13 @@ public final class ProxyServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops the loops once they have been quiet for 100 ms (at most 2 s): io_uring finishes a close
+     * that still had operations in flight only when their completions arrive, and the loop must
+     * still run to take them; with no quiet period it stops first and Netty logs the rejected task.
+     */
     private void shutdownGroups() {
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 }
