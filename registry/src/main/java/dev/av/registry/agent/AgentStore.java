@@ -1,5 +1,6 @@
 package dev.av.registry.agent;
 
+import dev.av.registry.storage.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class AgentStore {
                     a.createdAt(), a.updatedAt());
             return true;
         } catch (dev.av.core.AvException e) {
-            if (Sql.isDuplicate(e)) {
+            if (Database.isDuplicate(e)) {
                 return false;
             }
             throw e;

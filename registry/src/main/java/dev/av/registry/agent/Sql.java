@@ -54,11 +54,6 @@ final class Sql {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
     }
 
-    /** Whether an exception is a unique/primary key violation (SQLSTATE 23505 on both databases). */
-    static boolean isDuplicate(AvException e) {
-        return e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
-    }
-
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];

@@ -1,6 +1,7 @@
 package dev.av.registry.agent;
 
 import dev.av.core.AvException;
+import dev.av.registry.storage.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class UserStore {
                         u.createdAt(), u.updatedAt());
             }
         } catch (AvException e) {
-            if (Sql.isDuplicate(e)) {
+            if (Database.isDuplicate(e)) {
                 throw new AvException(AvException.Kind.CONFLICT, exists
                         ? "oidc_subject is already bound to another user"
                         : "user \"" + u.name() + "\" already exists or its oidc_subject is bound to another user");

@@ -110,11 +110,16 @@ public final class Database implements AutoCloseable {
         try {
             return inTransaction(ds, work);
         } catch (AvException e) {
-            if (e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) {
+            if (isDuplicate(e)) {
                 return inTransaction(ds, work);
             }
             throw e;
         }
+    }
+
+    /** Whether a storage failure is a unique/primary key violation (SQLSTATE 23505 on both databases). */
+    public static boolean isDuplicate(AvException e) {
+        return e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState());
     }
 
     /** Wraps a JDBC failure without echoing statement parameters (which may hold secrets). */
