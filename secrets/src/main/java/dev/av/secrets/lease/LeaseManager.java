@@ -139,7 +139,7 @@ public final class LeaseManager implements AutoCloseable {
      * Vault's renew: the new expiry is now + increment (or the lease's original TTL when the increment
      * is zero), capped at the lease's max TTL; the engine may grant less.
      */
-    public Lease renew(String leaseId, Duration increment) {
+    public Renewed renew(String leaseId, Duration increment) {
         Lease lease = lookup(leaseId).orElseThrow(() -> AvException.badRequest("lease not found"));
         Instant now = now();
         if (lease.expiredAt(now)) {
@@ -165,7 +165,21 @@ public final class LeaseManager implements AutoCloseable {
             granted = requested;
         }
         store.renewed(lease.id(), granted, now);
-        return store.find(lease.id()).orElseThrow(() -> AvException.badRequest("lease not found"));
+        Lease renewed = store.find(lease.id()).orElseThrow(() -> AvException.badRequest("lease not found"));
+        return new Renewed(renewed, Duration.between(now, granted));
+    }
+
+    /**
+     * A renewed lease and the TTL granted by the renewal, measured from the renewal's own instant (as
+     * Vault's {@code lease_duration}: a 30 minute increment answers 1800, however long the engine and
+     * the store took).
+     */
+    public record Renewed(Lease lease, Duration granted) {
+
+        /** The granted TTL in whole seconds, rounded to the nearest. */
+        public long grantedSeconds() {
+            return granted.plusMillis(500).getSeconds();
+        }
     }
 
     /**

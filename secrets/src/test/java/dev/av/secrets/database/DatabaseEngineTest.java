@@ -166,7 +166,7 @@ class DatabaseEngineTest {
              DatabaseEngine engine = engine(db, leases)) {
             configure(engine);
             EngineResponse resp = engine.handle(EngineRequest.of(Operation.READ, "creds/ro", Map.of(), "tok-1"));
-            var renewed = leases.renew(resp.lease().id(), Duration.ofHours(5));
+            var renewed = leases.renew(resp.lease().id(), Duration.ofHours(5)).lease();
             assertThat(renewed.ttlSeconds(clock)).isEqualTo(5 * 3600);
             try (Connection c = DriverManager.getConnection(TestDatabase.PG_URL, TestDatabase.PG_USER, "");
                  var ps = c.prepareStatement("SELECT rolvaliduntil FROM pg_roles WHERE rolname = ?")) {
@@ -177,7 +177,7 @@ class DatabaseEngineTest {
                     assertThat(validUntil).isEqualTo(renewed.expireTime().getEpochSecond());
                 }
             }
-            assertThat(leases.renew(resp.lease().id(), Duration.ofDays(30)).expireTime())
+            assertThat(leases.renew(resp.lease().id(), Duration.ofDays(30)).lease().expireTime())
                     .isEqualTo(resp.lease().maxExpireTime());
             leases.revoke(resp.lease().id());
         }

@@ -68,11 +68,12 @@ class LeaseManagerTest {
             Lease lease = leases.create("database", "creds/ro", "tok1", Duration.ofMinutes(10), Duration.ofMinutes(30),
                     true, Map.of());
             clock.advance(Duration.ofMinutes(5));
-            Lease renewed = leases.renew(lease.id(), Duration.ofMinutes(10));
+            Lease renewed = leases.renew(lease.id(), Duration.ofMinutes(10)).lease();
             assertThat(renewed.ttlSeconds(clock)).isEqualTo(600);
             assertThat(renewed.lastRenewal()).isEqualTo(clock.instant());
-            Lease capped = leases.renew(lease.id(), Duration.ofHours(5));
-            assertThat(capped.expireTime()).isEqualTo(lease.maxExpireTime());
+            LeaseManager.Renewed capped = leases.renew(lease.id(), Duration.ofHours(5));
+            assertThat(capped.lease().expireTime()).isEqualTo(lease.maxExpireTime());
+            assertThat(capped.grantedSeconds()).isEqualTo(25 * 60);
             assertThat(handler.renewed).hasSize(2);
             clock.advance(Duration.ofMinutes(26));
             assertThatThrownBy(() -> leases.renew(lease.id(), Duration.ZERO))
@@ -89,7 +90,22 @@ class LeaseManagerTest {
             Lease lease = leases.create("up", "database/creds/ro", "tok1", Duration.ofMinutes(10), Duration.ofHours(1),
                     true, Map.of());
             handler.cap = clock.instant().plus(Duration.ofMinutes(3));
-            assertThat(leases.renew(lease.id(), Duration.ofMinutes(20)).ttlSeconds(clock)).isEqualTo(180);
+            assertThat(leases.renew(lease.id(), Duration.ofMinutes(20)).grantedSeconds()).isEqualTo(180);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.av.testing.TestDatabase#kinds")
+    void aRenewalReportsTheTtlItGrantedEvenWhenTheEngineTookTime(TestDatabase.Kind kind) {
+        try (TestDatabase db = db(kind); LeaseManager leases = manager(db)) {
+            RecordingLeaseHandler handler = new RecordingLeaseHandler();
+            handler.whileRenewing = () -> clock.advance(Duration.ofMillis(1200));
+            leases.register("database", handler);
+            Lease lease = leases.create("database", "creds/ro", "tok1", Duration.ofMinutes(10), Duration.ofHours(1),
+                    true, Map.of());
+            LeaseManager.Renewed renewed = leases.renew(lease.id(), Duration.ofMinutes(30));
+            assertThat(renewed.grantedSeconds()).isEqualTo(1800);
+            assertThat(renewed.lease().ttlSeconds(clock)).isLessThan(1800);
         }
     }
 

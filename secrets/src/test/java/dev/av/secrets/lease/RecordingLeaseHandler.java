@@ -12,10 +12,12 @@ final class RecordingLeaseHandler implements LeaseHandler {
     final List<String> renewed = new CopyOnWriteArrayList<>();
     volatile boolean failing;
     volatile Instant cap;
+    volatile Runnable whileRenewing = () -> { };
 
     @Override
     public Instant renew(Lease lease, Instant requested) {
         renewed.add(lease.id());
+        whileRenewing.run();
         return cap != null && cap.isBefore(requested) ? cap : requested;
     }
 

@@ -59,8 +59,8 @@ public class LeasesBackend implements RoutedBackend {
         if (rel.equals("renew") || rel.startsWith("renew/")) {
             requireWrite(op);
             String id = rel.startsWith("renew/") ? rel.substring("renew/".length()) : f.requiredString("lease_id");
-            Lease l = leases.renew(id, f.duration("increment"));
-            return LogicalResponse.lease(l.id(), l.renewable(), l.ttlSeconds(leases.clock()), null);
+            LeaseManager.Renewed renewed = leases.renew(id, f.duration("increment"));
+            return LogicalResponse.lease(renewed.lease().id(), renewed.lease().renewable(), renewed.grantedSeconds(), null);
         }
         if (rel.equals("revoke") || rel.startsWith("revoke/")) {
             requireWrite(op);

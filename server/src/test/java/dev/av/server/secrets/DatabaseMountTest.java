@@ -84,7 +84,7 @@ class DatabaseMountTest {
         Api.Res renew = api.put("sys/leases/renew", "{\"lease_id\":\"" + leaseId + "\",\"increment\":\"90m\"}");
         assertThat(renew.status()).as(renew.toString()).isEqualTo(200);
         assertThat(renew.json().get("lease_id").asText()).isEqualTo(leaseId);
-        assertThat(renew.json().get("lease_duration").asLong()).isBetween(5300L, 5400L);
+        assertThat(renew.json().get("lease_duration").asLong()).isEqualTo(5400L);
 
         Api.Res list = api.list("sys/leases/lookup/database/creds/ro/");
         assertThat(list.data().get("keys").toString()).contains(leaseId.substring(leaseId.lastIndexOf('/') + 1));
