@@ -83,6 +83,7 @@ class ShutdownTest {
                  Socket idle = new Socket()) {
                 assertThat(tunnel.request("GET", "/one", "localhost:" + up.port(), null, null).status()).isEqualTo(200);
                 List<Future<Long>> drained = new ArrayList<>();
+                CountDownLatch looping = new CountDownLatch(LOOPS);
                 for (int i = 0; i < STREAMS; i++) {
                     RawProxyClient s = tunnel(fx, token, up);
                     streams.add(s);
@@ -97,7 +98,9 @@ class ShutdownTest {
                         long n = 0;
                         try {
                             while (s.request("GET", "/one", "localhost:" + up.port(), null, null).status() == 200) {
-                                n++;
+                                if (n++ == 0) {
+                                    looping.countDown();
+                                }
                             }
                         } catch (IOException e) {
                             // cut by the stop
@@ -108,6 +111,7 @@ class ShutdownTest {
                 idle.connect(new InetSocketAddress("127.0.0.1", fx.port()));
                 idle.setSoTimeout(10_000);
                 assertThat(up.connectionCount()).as("the streaming upstream connections (one may be the pooled one)").isGreaterThanOrEqualTo(STREAMS);
+                assertThat(looping.await(10, TimeUnit.SECONDS)).as("every request loop has had an answer").isTrue();
                 Thread.sleep(200);   // bodies in flight on every stream
 
                 fx.proxy.close();
