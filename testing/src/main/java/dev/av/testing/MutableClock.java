@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Instant> now;
+    private volatile Duration tick = Duration.ZERO;
 
     public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
@@ -28,9 +29,18 @@ public final class MutableClock extends Clock {
         now.set(t);
     }
 
+    /**
+     * From now on every reading moves the clock on by {@code d} (zero stops it again): time passes
+     * between two readings of one request, as it does on a real clock.
+     */
+    public void tickOnEveryRead(Duration d) {
+        tick = d;
+    }
+
     @Override
     public Instant instant() {
-        return now.get();
+        Duration d = tick;
+        return d.isZero() ? now.get() : now.getAndUpdate(t -> t.plus(d));
     }
 
     @Override

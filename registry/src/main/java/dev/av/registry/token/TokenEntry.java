@@ -52,6 +52,18 @@ public record TokenEntry(
         return expireAt != null && !now.isBefore(expireAt);
     }
 
+    /**
+     * The TTL granted when the token was issued, or at its last renewal, in seconds: what Vault reports as
+     * {@code lease_duration}. Unlike {@link #ttlSeconds}, it does not depend on when the answer is rendered
+     * (a 30 minute token answers 1800, not 1799 a microsecond later). 0 for a non-expiring token.
+     */
+    public long grantedTtlSeconds() {
+        if (expireAt == null) {
+            return 0;
+        }
+        return Duration.between(lastRenewalAt != null ? lastRenewalAt : createdAt, expireAt).toSeconds();
+    }
+
     /** Seconds left at {@code now}; 0 for a non-expiring token. */
     public long ttlSeconds(Instant now) {
         if (expireAt == null) {

@@ -83,6 +83,6 @@ final class AgentTokens {
     AuthInfo authInfo(IssuedToken issued) {
         TokenEntry e = issued.entry();
         return new AuthInfo(issued.token(), e.accessor(), e.policies(), e.policies(), e.meta(),
-                e.ttlSeconds(tokens.clock().instant()), e.renewable(), "service", e.orphan(), e.numUses(), "");
+                e.grantedTtlSeconds(), e.renewable(), "service", e.orphan(), e.numUses(), "");
     }
 }

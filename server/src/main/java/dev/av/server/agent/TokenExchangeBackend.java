@@ -127,7 +127,7 @@ final class TokenExchangeBackend implements RoutedBackend {
         out.put("access_token", issued.token());
         out.put("issued_token_type", "urn:ietf:params:oauth:token-type:access_token");
         out.put("token_type", "Bearer");
-        out.put("expires_in", issued.entry().ttlSeconds(tokens.clock().instant()));
+        out.put("expires_in", issued.entry().grantedTtlSeconds());
         out.put("sub", user.name());
         out.put("act", Map.of("sub", actor.agent()));
         return new LogicalResponse(200, out, agentTokens.authInfo(issued), issued.warnings(), "", false, 0, null);

@@ -40,8 +40,8 @@ public class AuditFactory {
     }
 
     @Singleton
-    AuditHook auditHook(AuditService audit, DataSource ds, Clock clock) {
-        return new AvAuditHook(audit, new DelegationStore(ds), clock);
+    AuditHook auditHook(AuditService audit, DataSource ds) {
+        return new AvAuditHook(audit, new DelegationStore(ds));
     }
 
     @Singleton

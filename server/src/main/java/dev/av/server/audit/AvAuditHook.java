@@ -8,7 +8,6 @@ import dev.av.registry.token.TokenKind;
 import dev.av.server.logical.AuthInfo;
 import dev.av.server.logical.LogicalRequest;
 import dev.av.server.logical.LogicalResponse;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,12 +43,10 @@ public final class AvAuditHook implements AuditHook {
 
     private final AuditService audit;
     private final DelegationStore delegations;
-    private final Clock clock;
 
-    public AvAuditHook(AuditService audit, DelegationStore delegations, Clock clock) {
+    public AvAuditHook(AuditService audit, DelegationStore delegations) {
         this.audit = audit;
         this.delegations = delegations;
-        this.clock = clock;
     }
 
     @Override
@@ -125,7 +122,7 @@ public final class AvAuditHook implements AuditHook {
         if (t != null) {
             b.auth(new AuditEvent.Auth(q.clientToken() == null ? null : q.clientToken().reveal(), t.accessor(),
                     t.displayName(), t.policies(), t.policies(), List.of(), t.meta(), null,
-                    "service", t.ttlSeconds(clock.instant()), t.createdAt()));
+                    "service", t.grantedTtlSeconds(), t.createdAt()));
             List<String> scopes = List.of();
             if (t.delegationId() != null) {
                 scopes = delegations.find(t.delegationId()).map(Delegation::scopes).orElse(List.of());

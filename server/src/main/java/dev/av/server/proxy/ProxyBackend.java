@@ -249,7 +249,7 @@ final class ProxyBackend implements RoutedBackend {
         IssuedToken t = tokens.create(b.build(), caller, sudo);
         TokenEntry e = t.entry();
         return LogicalResponse.auth(new AuthInfo(t.token(), e.accessor(), e.policies(), e.policies(), e.meta(),
-                e.ttlSeconds(tokens.clock().instant()), false, "service", false, 0, null), t.warnings());
+                e.grantedTtlSeconds(), false, "service", false, 0, null), t.warnings());
     }
 
     private static AvException unsupported(Operation op, String rel) {

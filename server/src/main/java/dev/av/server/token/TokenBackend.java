@@ -229,8 +229,7 @@ public final class TokenBackend implements RoutedBackend {
         Duration increment = Fields.of(r).duration("increment");
         TokenStore.Renewed renewed = tokens.renew(e, increment);
         TokenEntry n = renewed.entry();
-        long ttl = n.expireAt() == null ? 0 : Duration.between(n.lastRenewalAt(), n.expireAt()).toSeconds();
-        return LogicalResponse.auth(authInfo(tokenString, n, ttl), renewed.warnings());
+        return LogicalResponse.auth(authInfo(tokenString, n, n.grantedTtlSeconds()), renewed.warnings());
     }
 
     private LogicalResponse revoke(TokenEntry e) {

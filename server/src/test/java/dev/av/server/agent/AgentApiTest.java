@@ -120,6 +120,26 @@ class AgentApiTest {
 
     @ParameterizedTest
     @MethodSource("dev.av.testing.TestDatabase#kinds")
+    void issuedTokensReportTheTtlTheyWereGrantedWhileTheClockRuns(TestDatabase.Kind kind) {
+        World w = new World(kind, Map.of("enabled", true, "max_ttl", "10m"));
+        w.s.clock().tickOnEveryRead(Duration.ofMillis(1));   // time passes between issuing and answering
+        try {
+            Api.Res ephemeral = w.ephemeral(Map.of("paths", Map.of("secret/data/code-repos/frontend", List.of("read")), "ttl", "30s"));
+            assertThat(ephemeral.status()).as(ephemeral.toString()).isEqualTo(200);
+            assertThat(ephemeral.auth().get("lease_duration").asLong()).isEqualTo(30);
+            Api.Res identity = w.root.put("agent-registry/agents/" + w.agent + "/token", json(Map.of("ttl", "20m")));
+            assertThat(identity.status()).as(identity.toString()).isEqualTo(200);
+            assertThat(identity.auth().get("lease_duration").asLong()).isEqualTo(20 * 60);
+            Api.Res session = w.root.put("proxy/session", json(Map.of("agent", w.agent, "ttl", "15m")));
+            assertThat(session.status()).as(session.toString()).isEqualTo(200);
+            assertThat(session.auth().get("lease_duration").asLong()).isEqualTo(15 * 60);
+        } finally {
+            w.s.clock().tickOnEveryRead(Duration.ZERO);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.av.testing.TestDatabase#kinds")
     void maxTtlCapsEveryRequestedTtl(TestDatabase.Kind kind) {
         World w = new World(kind, Map.of("enabled", true, "max_ttl", "10m"));
         for (String ttl : List.of("1m", "10m", "11m", "2h", "720h")) {

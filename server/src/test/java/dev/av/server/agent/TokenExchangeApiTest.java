@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.av.server.Api;
 import dev.av.testing.TestDatabase;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,8 +82,15 @@ class TokenExchangeApiTest {
         String agentToken = root.put("agent-registry/agents/" + agent + "/token", "{}").auth().get("client_token").asText();
         String idToken = idp.issueToken("corp", subject, "av").serialize();
 
-        Api.Res ex = root.as(null).post("auth/token/exchange", json(exchange(idToken, agentToken)));
+        s.clock().tickOnEveryRead(Duration.ofMillis(1));   // time passes between issuing and answering
+        Api.Res ex;
+        try {
+            ex = root.as(null).post("auth/token/exchange", json(exchange(idToken, agentToken)));
+        } finally {
+            s.clock().tickOnEveryRead(Duration.ZERO);
+        }
         assertThat(ex.status()).as(ex.toString()).isEqualTo(200);
+        assertThat(ex.data().get("expires_in").asLong()).isEqualTo(900);
         assertThat(ex.data().get("issued_token_type").asText()).isEqualTo("urn:ietf:params:oauth:token-type:access_token");
         String obo = ex.data().get("access_token").asText();
         assertThat(ex.auth().get("client_token").asText()).isEqualTo(obo);

@@ -117,6 +117,19 @@ class AuditApiTest {
     }
 
     @Test
+    void anEntryCarriesTheTtlTheCallersTokenWasGrantedNotTheTimeLeft() throws Exception {
+        Path log = enableFile("ttl");
+        Res created = root("POST", "auth/token/create", "{\"policies\":[\"default\"],\"ttl\":\"1h\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String token = created.json().at("/auth/client_token").asText();
+        Thread.sleep(1100);   // the token has less than an hour left now
+        assertThat(call("GET", "auth/token/lookup-self", token, null).status()).isEqualTo(200);
+        JsonNode request = entries(log).stream().filter(e -> "auth/token/lookup-self".equals(e.at("/request/path").asText())
+                && "request".equals(e.get("type").asText())).findFirst().orElseThrow();
+        assertThat(request.at("/auth/token_ttl").asLong()).as("as Vault's token_ttl").isEqualTo(3600);
+    }
+
+    @Test
     void requestsWithoutAUsableTokenAreAuditedAsDenialsWithTheReason() throws Exception {
         Path log = enableFile("file");
         String guess = "hvs.not-a-token-at-all-0123456789";
