@@ -176,9 +176,9 @@ public final class LeaseManager implements AutoCloseable {
      */
     public record Renewed(Lease lease, Duration granted) {
 
-        /** The granted TTL in whole seconds, rounded to the nearest. */
+        /** The granted TTL in whole seconds, rounded to the nearest; never negative. */
         public long grantedSeconds() {
-            return granted.plusMillis(500).getSeconds();
+            return Math.max(0, granted.plusMillis(500).getSeconds());
         }
     }
 
