@@ -98,7 +98,7 @@ class AgentWalkThroughTest {
                     List.of("write", "-format=json", "agent-registry/ephemeral-token", "-"));
             ok(issued);
             JsonNode auth = json(issued).get("auth");
-            assertThat(auth.get("lease_duration").asInt()).isBetween(100, 120);
+            assertThat(auth.get("lease_duration").asInt()).isEqualTo(120);
             String eph = auth.get("client_token").asText();
             Run secret = av(dir, av.apiAddress(), eph, null, List.of("read", "-format=json", "secret/data/code-repos/frontend"));
             ok(secret);
