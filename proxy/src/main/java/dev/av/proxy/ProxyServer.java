@@ -17,6 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Lifecycle: {@link #start} binds; {@link #close} unbinds and closes every connection. Thread-safe.
  */
 public final class ProxyServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ProxyServer.class.getName());
+    private static final long STOP_WAIT_MILLIS = 5000;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -167,9 +171,18 @@ public final class ProxyServer implements AutoCloseable {
      * Stops the loops once they have been quiet for 100 ms (at most 2 s): io_uring finishes a close
      * that still had operations in flight only when their completions arrive, and the loop must
      * still run to take them; with no quiet period it stops first and Netty logs the rejected task.
+     * Waits at most {@link #STOP_WAIT_MILLIS} for the loops to end: Netty's io_uring loop waits in its
+     * last step for every operation still in flight, and once (in a test) one never completed, so
+     * an unbounded wait hung {@code close()} for good.
      */
     private void shutdownGroups() {
-        boss.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        Future<?> bossStopped = boss.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS);
+        Future<?> workersStopped = workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS);
+        boolean stopped = bossStopped.awaitUninterruptibly(STOP_WAIT_MILLIS);
+        stopped &= workersStopped.awaitUninterruptibly(STOP_WAIT_MILLIS);
+        if (!stopped) {
+            LOG.log(System.Logger.Level.WARNING, "a proxy event loop did not stop within " + STOP_WAIT_MILLIS
+                    + " ms (an io_uring operation still in flight); its thread is left behind");
+        }
     }
 }
