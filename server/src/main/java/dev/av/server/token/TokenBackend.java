@@ -159,12 +159,12 @@ public final class TokenBackend implements RoutedBackend {
         if (!unknown.isEmpty()) {
             warnings.add("Endpoint ignored these unrecognized parameters: " + unknown);
         }
-        return LogicalResponse.auth(authInfo(issued.token(), issued.entry(), issued.entry().creationTtl().toSeconds()),
+        return LogicalResponse.auth(authInfo(issued.token(), issued.entry()),
                 warnings);
     }
 
-    private AuthInfo authInfo(String clientToken, TokenEntry e, long ttl) {
-        return new AuthInfo(clientToken, e.accessor(), e.policies(), e.policies(), e.meta(), ttl, e.renewable(),
+    private AuthInfo authInfo(String clientToken, TokenEntry e) {
+        return new AuthInfo(clientToken, e.accessor(), e.policies(), e.policies(), e.meta(), e.grantedTtlSeconds(), e.renewable(),
                 "service", e.orphan(), e.numUses(), "");
     }
 
@@ -229,7 +229,7 @@ public final class TokenBackend implements RoutedBackend {
         Duration increment = Fields.of(r).duration("increment");
         TokenStore.Renewed renewed = tokens.renew(e, increment);
         TokenEntry n = renewed.entry();
-        return LogicalResponse.auth(authInfo(tokenString, n, n.grantedTtlSeconds()), renewed.warnings());
+        return LogicalResponse.auth(authInfo(tokenString, n), renewed.warnings());
     }
 
     private LogicalResponse revoke(TokenEntry e) {
