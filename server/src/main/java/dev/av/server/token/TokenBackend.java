@@ -164,8 +164,8 @@ public final class TokenBackend implements RoutedBackend {
     }
 
     private AuthInfo authInfo(String clientToken, TokenEntry e) {
-        return new AuthInfo(clientToken, e.accessor(), e.policies(), e.policies(), e.meta(), e.grantedTtlSeconds(), e.renewable(),
-                "service", e.orphan(), e.numUses(), "");
+        return new AuthInfo(clientToken, e.accessor(), e.policies(), e.policies(), e.meta(), e.grantedTtlSeconds(),
+                e.renewable(), "service", e.orphan(), e.numUses(), "");
     }
 
     private LogicalResponse lookup(TokenEntry e, String tokenString) {
